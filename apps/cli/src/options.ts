@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadConfig, type StrataConfig } from '@strata/config';
+
+/** The flags that may override configuration variables, named after the variable they override. */
+const overridable = {
+  brokers: 'STRATA_KAFKA_BROKERS',
+  registryUrl: 'STRATA_SCHEMA_REGISTRY_URL',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'STRATA_DATA_DIR',
+  kafkaPort: 'STRATA_KAFKA_PORT',
+  registryPort: 'STRATA_REGISTRY_PORT',
+  apiPort: 'STRATA_API_PORT',
+  gatewayPort: 'STRATA_GATEWAY_PORT',
+} as const;
+
+export type OverrideFlags = Partial<Record<keyof typeof overridable, string>>;
+
+export function withDatabaseOption(command: Command): Command {
+  return command.option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)');
+}
+
+export function withConnectionOptions(command: Command): Command {
+  return withDatabaseOption(command)
+    .option('--brokers <list>', 'Kafka bootstrap servers host:port,… (env STRATA_KAFKA_BROKERS)')
+    .option('--registry-url <url>', 'schema registry URL (env STRATA_SCHEMA_REGISTRY_URL)');
+}
+
+export function configFrom(flags: OverrideFlags): StrataConfig {
+  const overrides: Record<string, string | undefined> = {};
+  for (const [flag, variable] of Object.entries(overridable)) {
+    overrides[variable] = flags[flag as keyof OverrideFlags];
+  }
+  return loadConfig(process.env, overrides);
+}

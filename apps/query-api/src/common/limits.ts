@@ -1,0 +1,38 @@
+import { BadParameterError } from './errors';
+
+/**
+ * Bounds on what one request may ask for. Graph traversals grow exponentially with depth, so depth
+ * and node counts are capped and exceeding the cap is a 400, never a silent clamp: a client that
+ * asked for depth 50 and got 10 would believe it saw the whole lineage.
+ */
+export const limits = {
+  lineageDepth: { fallback: 3, min: 1, max: 10 },
+  lineageNodes: { fallback: 500, min: 1, max: 5000 },
+  /** Items per keyset page of a training-set or manifest stream: memory per request is O(this). */
+  exportChunkItems: 1000,
+  /** Entities a PROV document or a label DAG may hold before it is cut (and says so). */
+  provenanceNodes: 5000,
+  /** Rows per table of a datasheet (label values, annotators, steps). */
+  datasheetRows: 50,
+} as const;
+
+export interface IntegerBounds {
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+/** Parses an integer query parameter within bounds; anything else is a 400 naming the parameter. */
+export function parseBoundedInteger(
+  raw: string | undefined,
+  parameter: string,
+  bounds: IntegerBounds,
+): number {
+  if (raw === undefined || raw === '') return bounds.fallback;
+  if (!/^-?\d{1,9}$/.test(raw.trim())) throw new BadParameterError(parameter, `"${raw}" is not an integer`);
+  const value = Number(raw);
+  if (value < bounds.min || value > bounds.max) {
+    throw new BadParameterError(parameter, `must be between ${bounds.min} and ${bounds.max}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { quotedSchema } from '@strata/views';
+import type { ViewAsOf } from '../domain/as-of';
+import { decodePayload } from '../domain/labels';
+import type { ArtifactRef, Run, Step } from '../domain/lineage';
+import { LiveViews } from './live-views';
+import { epochMillis, isoTime, queryRows, visibleAsOf } from './view-sql';
+
+const statements = (s: string) => ({
+  /** Runs by id, with their completion if it happened by then. */
+  runs: `
+    SELECT r.run_id, r.job_namespace, r.job_name, r.parent_run_id, r.code_version, r.parameters,
+           ${epochMillis('r.event_time')} AS started_at, c.status, ${epochMillis('c.event_time')} AS ended_at
+      FROM ${s}.runs r
+      LEFT JOIN ${s}.run_completions c ON c.run_id = r.run_id AND ${visibleAsOf('c', ':runsTopic')}
+     WHERE r.run_id = ANY(:runIds::text[]) AND ${visibleAsOf('r', ':runsTopic')}
+     ORDER BY r.run_id`,
+  /** Steps by id or of a run, in log order, with their inputs and outputs (made by the same event). */
+  steps: `
+    SELECT t.step_id, t.run_id, t.operation_name, t.operation_version, t.parameters, t.input_records,
+           t.output_records, ${epochMillis('t.started_at')} AS started_at, ${epochMillis('t.ended_at')} AS ended_at,
+           (SELECT coalesce(json_agg(json_build_object('direction', e.direction, 'kind', a.kind,
+                     'id', a.artifact_id, 'version', a.version) ORDER BY e.direction, e.ordinal), '[]'::json)
+              FROM ${s}.lineage_edges e JOIN ${s}.artifacts a ON a.artifact_key = e.artifact_key
+             WHERE e.step_id = t.step_id) AS artifacts
+      FROM ${s}.run_steps t
+     WHERE (t.step_id = ANY(:stepIds::text[]) OR t.run_id = :runId) AND ${visibleAsOf('t', ':runsTopic')}
+     ORDER BY t.log_partition, t.log_offset
+     LIMIT :limit`,
+});
+
+interface RunRecord {
+  run_id: string;
+  job_namespace: string;
+  job_name: string;
+  parent_run_id: string | null;
+  code_version: string | null;
+  parameters: string;
+  started_at: number;
+  status: Run['status'] | null;
+  ended_at: number | null;
+}
+
+interface StepRecord {
+  step_id: string;
+  run_id: string;
+  operation_name: string;
+  operation_version: string;
+  parameters: string;
+  input_records: string | null;
+  output_records: string | null;
+  started_at: number;
+  ended_at: number;
+  artifacts: (ArtifactRef & { direction: 'INPUT' | 'OUTPUT' })[];
+}
+
+const countOrNull = (value: string | null) => (value === null ? null : Number(value));
+
+/** Runs and steps with everything PROV and provenance chains show about them. */
+@Injectable()
+export class ProvRepository {
+  constructor(private readonly views: LiveViews) {}
+
+  async runs(asOf: ViewAsOf, runIds: readonly string[]): Promise<Run[]> {
+    if (runIds.length === 0) return [];
+    const records = await this.views.read((schema) =>
+      queryRows<RunRecord>(this.views.knex, statements(quotedSchema(schema)).runs, asOf, { runIds }),
+    );
+    return records.map((record) => ({
+      runId: record.run_id,
+      job: { namespace: record.job_namespace, name: record.job_name },
+      parentRunId: record.parent_run_id,
+      codeVersion: record.code_version,
+      parameters: decodePayload(record.parameters),
+      status: record.status ?? 'RUNNING',
+      startedAt: isoTime(record.started_at),
+      endedAt: record.ended_at === null ? null : isoTime(record.ended_at),
+    }));
+  }
+
+  /** Steps named by id, or all steps of `runId`, at most `limit`, in log order. */
+  async steps(
+    asOf: ViewAsOf,
+    which: { stepIds?: readonly string[]; runId?: string },
+    limit: number,
+  ): Promise<Step[]> {
+    const records = await this.views.read((schema) =>
+      queryRows<StepRecord>(this.views.knex, statements(quotedSchema(schema)).steps, asOf, {
+        stepIds: which.stepIds ?? [],
+        runId: which.runId ?? null,
+        limit,
+      }),
+    );
+    return records.map((record) => ({
+      stepId: record.step_id,
+      runId: record.run_id,
+      operation: { name: record.operation_name, version: record.operation_version },
+      parameters: decodePayload(record.parameters),
+      inputs: record.artifacts
+        .filter((a) => a.direction === 'INPUT')
+        .map(({ kind, id, version }) => ({ kind, id, version })),
+      outputs: record.artifacts
+        .filter((a) => a.direction === 'OUTPUT')
+        .map(({ kind, id, version }) => ({ kind, id, version })),
+      inputRecords: countOrNull(record.input_records),
+      outputRecords: countOrNull(record.output_records),
+      startedAt: isoTime(record.started_at),
+      endedAt: isoTime(record.ended_at),
+    }));
+  }
+}

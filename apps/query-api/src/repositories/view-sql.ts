@@ -1,0 +1,45 @@
+import type { Knex } from 'knex';
+import { asOfBindings, type LeafView } from '@strata/views';
+// visibleAsOf and epochMillis are not exported from @strata/views' index; they are the one
+// definition of "visible as of" and of time conversion, so they are imported, not re-written.
+import { visibleAsOf } from '../../../../libs/views/src/as-of';
+import { epochMillis } from '../../../../libs/views/src/sql-fragments';
+import type { ViewAsOf } from '../domain/as-of';
+import { decodePayload, type AuthorKind, type LeafLabel, type LogPosition } from '../domain/labels';
+
+/** Helpers shared by the repositories: as-of bindings, SQL fragments, and views rows → domain. */
+export { epochMillis, visibleAsOf };
+
+/** Runs a statement with named bindings plus the as-of bindings; every value is a bound parameter. */
+export async function queryRows<Row>(
+  knex: Knex,
+  statement: string,
+  asOf: ViewAsOf,
+  bindings: Record<string, unknown> = {},
+): Promise<Row[]> {
+  const { rows } = (await knex.raw(statement, { ...asOfBindings(asOf), ...bindings })) as { rows: Row[] };
+  return rows;
+}
+
+export const isoTime = (millis: number | string): string => new Date(Number(millis)).toISOString();
+
+export function positionOf(row: {
+  eventTime: number;
+  partition: number;
+  offset: number | string;
+}): LogPosition {
+  return { partition: row.partition, offset: Number(row.offset), eventTime: isoTime(row.eventTime) };
+}
+
+export function leafFromView(view: LeafView): LeafLabel {
+  return {
+    labelId: view.labelId,
+    itemId: view.itemId,
+    task: view.task,
+    payload: decodePayload(view.payload),
+    author: { kind: view.authorKind as AuthorKind, id: view.authorId },
+    confidence: view.confidence,
+    latestVerdict: view.latestVerdict,
+    position: positionOf(view),
+  };
+}

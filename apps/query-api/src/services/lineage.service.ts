@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { BadParameterError, NotFoundError } from '../common/errors';
+import { limits } from '../common/limits';
+import type { ViewAsOf } from '../domain/as-of';
+import { mergeLineageGraphs, type Run, type Step } from '../domain/lineage';
+import { pageOfGraph, type LineagePageRequest } from '../domain/lineage-page';
+import { formatNodeId, type NodeId } from '../domain/node-id';
+import { ItemsRepository } from '../repositories/items.repository';
+import { LabelsRepository } from '../repositories/labels.repository';
+import { LineageRepository, type Direction, type LineageStart } from '../repositories/lineage.repository';
+import { ProvRepository } from '../repositories/prov.repository';
+
+export type { Direction };
+
+export interface LineageRequest {
+  node: NodeId;
+  direction: Direction;
+  depth: number;
+  page: LineagePageRequest;
+}
+
+export interface ProvenanceStep {
+  depth: number;
+  step: Step;
+  run: Run | null;
+}
+
+@Injectable()
+export class LineageService {
+  constructor(
+    private readonly lineage: LineageRepository,
+    private readonly items: ItemsRepository,
+    private readonly labels: LabelsRepository,
+    private readonly prov: ProvRepository,
+  ) {}
+
+  async graph(asOf: ViewAsOf, { node, direction, depth, page }: LineageRequest) {
+    const start = await this.startOf(asOf, node);
+    // One node past the page tells whether another page exists without counting the whole graph.
+    const nodeCap = page.skip + page.limit + 1;
+    const traversals = await this.lineage.traversals(asOf, start, direction, depth, nodeCap);
+    if (traversals.length === 0 && node.kind === 'artifact')
+      throw new NotFoundError('artifact', formatNodeId(node));
+    return pageOfGraph(mergeLineageGraphs(formatNodeId(node), traversals, nodeCap), page);
+  }
+
+  /** The transformation steps upstream of an item, nearest first, each with its run. */
+  async provenanceOf(asOf: ViewAsOf, itemId: string, depth: number) {
+    const item = await this.items.find(asOf, itemId);
+    if (!item) throw new NotFoundError('item', itemId);
+    const { steps, truncated } = await this.stepsUpstream(asOf, { kind: 'item', itemId }, depth);
+    return { itemId, contentHash: item.contentHash, steps, truncated };
+  }
+
+  /** Steps upstream of a node with their runs, nearest first (shared with PROV documents). */
+  async stepsUpstream(
+    asOf: ViewAsOf,
+    node: NodeId,
+    depth: number,
+  ): Promise<{ steps: ProvenanceStep[]; truncated: boolean }> {
+    const start = await this.startOf(asOf, node);
+    const traversals = await this.lineage.traversals(asOf, start, 'upstream', depth, limits.provenanceNodes);
+    if (traversals.length === 0 && node.kind === 'artifact')
+      throw new NotFoundError('artifact', formatNodeId(node));
+    const graph = mergeLineageGraphs(formatNodeId(node), traversals, limits.provenanceNodes);
+    const depthOf = new Map(
+      graph.nodes.filter((n) => n.kind === 'step').map((n) => [n.id.slice('step:'.length), n.depth]),
+    );
+    const steps = await this.prov.steps(asOf, { stepIds: [...depthOf.keys()] }, limits.provenanceNodes);
+    const runs = new Map(
+      (await this.prov.runs(asOf, [...new Set(steps.map((step) => step.runId))])).map((run) => [
+        run.runId,
+        run,
+      ]),
+    );
+    return {
+      steps: steps
+        .map((step) => ({ depth: depthOf.get(step.stepId) ?? 0, step, run: runs.get(step.runId) ?? null }))
+        .sort((a, b) => a.depth - b.depth || (a.step.endedAt < b.step.endedAt ? 1 : -1)),
+      truncated: graph.truncated,
+    };
+  }
+
+  /** The artifacts a node stands for in the lineage graph; 404 when the node does not exist then. */
+  private async startOf(asOf: ViewAsOf, node: NodeId): Promise<LineageStart> {
+    switch (node.kind) {
+      case 'item':
+        if (!(await this.items.find(asOf, node.itemId))) throw new NotFoundError('item', node.itemId);
+        return { kind: 'artifact', artifactKind: 'ITEM', id: node.itemId, version: null };
+      case 'label': {
+        // A label annotates its item: its lineage is the item's.
+        const itemId = await this.labels.itemOf(asOf, node.labelId);
+        if (itemId === undefined) throw new NotFoundError('label', node.labelId);
+        return { kind: 'artifact', artifactKind: 'ITEM', id: itemId, version: null };
+      }
+      case 'run':
+        if ((await this.prov.runs(asOf, [node.runId])).length === 0)
+          throw new NotFoundError('run', node.runId);
+        return { kind: 'run', runId: node.runId };
+      case 'artifact':
+        return node;
+      case 'snapshot':
+        throw new BadParameterError(
+          'node',
+          'a release has no lineage graph; see /v1/prov?node=snapshot:<id>',
+        );
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Query API benchmark: the API against the database's own limit, measured in the same run.
+ *
+ *   SWC_NODE_PROJECT=tsconfig.json node -r @swc-node/register bench/query/query.bench.ts
+ *
+ * Environment: BENCH_ITEMS (default 50000), BENCH_SECONDS per load phase (default 10),
+ * BENCH_CONNECTIONS (default 8), DATABASE_URL's server (default the local one).
+ *
+ * 1. Leaves of one item and a depth-5 upstream lineage through HTTP (autocannon, keep-alive, the API
+ *    in its own process) beside the exact statements the API ran for that request, replayed on a
+ *    pooled pg connection with the same concurrency: p50, p99 and their ratio (target ≤ 2×).
+ * 2. Training-set export rows/s through HTTP beside `psql \copy (SELECT …) to /dev/null` of the same
+ *    rows (PostgreSQL's own export rate; pg-copy-streams is not installed). Target ≥ 0.5×.
+ */
+import 'reflect-metadata';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { NestFactory } from '@nestjs/core';
+import { quotedSchema } from '@strata/views';
+import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
+import { ItemsService } from '../../apps/query-api/src/services/items.service';
+import { LineageService } from '../../apps/query-api/src/services/lineage.service';
+import { limits } from '../../apps/query-api/src/common/limits';
+import { History, fileRef } from '../../test/query-api/support/history';
+import { createTestDatabase } from '../../test/query-api/support/test-database';
+import { ViewsSeeder } from '../../test/query-api/support/views-seeder';
+import { httpLoad, psqlCopySeconds, spawnQueryApi, sqlLoad, type LatencySummary } from './measure';
+
+const itemCount = Number(process.env.BENCH_ITEMS ?? 50_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const lineageDepth = 5;
+const schema = 'build_bench';
+
+/** Items with one to three labels each (every third item corrected), and a binary lineage tree. */
+function benchHistory(): { history: History; treeRoot: string } {
+  const history = new History((itemId) => Number(itemId.slice(-1)) % 3);
+  for (let index = 0; index < itemCount; index += 1) {
+    const itemId = `item-${String(index).padStart(7, '0')}`;
+    history.registerItem(itemId, { datasets: ['bench'], source: 'bench', license: 'CC0-1.0' });
+    const first = history.createLabel(itemId, { class: index % 2 ? 'cat' : 'dog' });
+    if (index % 3 === 0) history.correctLabel(itemId, [first], { class: 'bird' });
+  }
+  // Each artifact at depth d < 5 is made by one step from two artifacts at depth d + 1.
+  const run = history.startRun('bench-pipeline', 'git:bench');
+  const build = (name: string, depth: number): void => {
+    if (depth === lineageDepth) return;
+    const inputs = [`${name}.0`, `${name}.1`];
+    inputs.forEach((input) => build(input, depth + 1));
+    history.step(run, `make-${depth}`, inputs.map(fileRef), [fileRef(name)]);
+  };
+  build('root', 0);
+  return { history, treeRoot: 'root' };
+}
+
+/** The statements `action` runs through knex, in order, as pg text + values (the "same SQL"). */
+async function capturedStatements(
+  knex: import('knex').Knex,
+  action: () => Promise<unknown>,
+): Promise<{ text: string; values: unknown[] }[]> {
+  const statements: { text: string; values: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) =>
+    statements.push({
+      text: (knex.client as { positionBindings(sql: string): string }).positionBindings(query.sql),
+      values: query.bindings ?? [],
+    });
+  knex.on('query', listener);
+  try {
+    await action();
+  } finally {
+    knex.off('query', listener);
+  }
+  return statements;
+}
+
+function report(name: string, api: LatencySummary, sql: LatencySummary): void {
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  console.log(`\n${name}`);
+  console.log(
+    `  API (HTTP):       ${api.perSecond.toFixed(0)} req/s   p50 ${api.p50.toFixed(2)} ms   p99 ${api.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  same SQL (pool):  ${sql.perSecond.toFixed(0)} req/s   p50 ${sql.p50.toFixed(2)} ms   p99 ${sql.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  ratio API/SQL:    p50 ${ratio(api.p50, sql.p50)}×   p99 ${ratio(api.p99, sql.p99)}×   (target ≤ 2×)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase('bench');
+  const api = { stop: async () => {} };
+  try {
+    console.log(`seeding ${itemCount} items…`);
+    const started = performance.now();
+    const seeder = await ViewsSeeder.createLive(database.knex, schema);
+    const { history, treeRoot } = benchHistory();
+    for (let start = 0; start < history.events.length; start += 10_000) {
+      await seeder.apply(history.events.slice(start, start + 10_000));
+    }
+    await database.knex.raw('VACUUM ANALYZE');
+    console.log(
+      `seeded ${history.events.length} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const running = await spawnQueryApi(database.url);
+    api.stop = running.stop;
+
+    // The statements the API runs for each request, captured from the same services in this process.
+    const context = await NestFactory.createApplicationContext(
+      QueryApiModule.with({
+        knex: database.knex,
+        logger: pino({ level: 'silent' }),
+        publisher: { publish: () => Promise.reject(new Error('unused')) },
+        logOffsets: { offsetsAtTime: () => Promise.reject(new Error('unused')) },
+      }),
+      { logger: false },
+    );
+    const itemId = `item-${String(Math.floor(itemCount / 2)).padStart(7, '0')}`;
+    const lineageRequest = {
+      node: { kind: 'artifact' as const, artifactKind: 'FILE' as const, id: treeRoot, version: null },
+      direction: 'upstream' as const,
+      depth: lineageDepth,
+      page: { skip: 0, limit: limits.lineageNodes.max },
+    };
+    const items = context.get(ItemsService);
+    const lineage = context.get(LineageService);
+    await items.leaves({ kind: 'latest' }, itemId); // warms the live-build cache, as a running API has it
+    const leavesSql = await capturedStatements(database.knex, () => items.leaves({ kind: 'latest' }, itemId));
+    const lineageSql = await capturedStatements(database.knex, () =>
+      lineage.graph({ kind: 'latest' }, lineageRequest),
+    );
+    const graph = await lineage.graph({ kind: 'latest' }, lineageRequest);
+    await context.close();
+    console.log(
+      `leaves request: ${leavesSql.length} statement(s); depth-5 lineage: ${lineageSql.length} statement(s), ` +
+        `${graph.nodes.length} nodes, ${graph.edges.length} edges`,
+    );
+
+    const pool = new Pool({ connectionString: database.url, max: 20 });
+    try {
+      const leavesPath = `${running.url}/v1/items/${itemId}/leaves`;
+      const lineagePath = `${running.url}/v1/lineage?node=artifact:file:${treeRoot}&direction=upstream&depth=${lineageDepth}&limit=${limits.lineageNodes.max}`;
+      await httpLoad(leavesPath, connections, 2); // warm-up: JIT, pools, plans
+      await sqlLoad(pool, leavesSql, connections, 2);
+      report(
+        `leaves of one item (${connections} connections, ${seconds} s each)`,
+        await httpLoad(leavesPath, connections, seconds),
+        await sqlLoad(pool, leavesSql, connections, seconds),
+      );
+      await httpLoad(lineagePath, connections, 2);
+      await sqlLoad(pool, lineageSql, connections, 2);
+      report(
+        `depth-5 upstream lineage (${graph.nodes.length} nodes; ${connections} connections, ${seconds} s each)`,
+        await httpLoad(lineagePath, connections, seconds),
+        await sqlLoad(pool, lineageSql, connections, seconds),
+      );
+    } finally {
+      await pool.end();
+    }
+
+    // Training-set export: the whole dataset through HTTP, then the same rows straight out of PostgreSQL.
+    const exportStarted = performance.now();
+    const response = await fetch(`${running.url}/v1/training-set?dataset=bench`);
+    let rows = 0;
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for (const char of decoder.decode(chunk, { stream: true })) if (char === '\n') rows += 1;
+    }
+    const exportSeconds = (performance.now() - exportStarted) / 1000;
+    const s = quotedSchema(schema);
+    const sameRows =
+      `SELECT i.item_id, i.uri, i.content_hash, n.task, n.label_id, n.payload, n.author_kind, n.author_id,
+        n.confidence, l.latest_verdict
+      FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
+      JOIN ${s}.label_leaves l ON l.item_id = i.item_id JOIN ${s}.label_nodes n ON n.label_id = l.label_id
+     WHERE d.dataset = 'bench' ORDER BY i.item_id, n.log_offset`.replace(/\s+/g, ' ');
+    const copySeconds = psqlCopySeconds(database.url, sameRows);
+    const apiRate = rows / exportSeconds;
+    const copyRate = rows / copySeconds;
+    console.log(
+      `\ntraining-set export (${rows} rows, strategy latest, live views, keyset pages of ${limits.exportChunkItems} items)`,
+    );
+    console.log(
+      `  API NDJSON stream:                 ${apiRate.toFixed(0)} rows/s (${exportSeconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `  psql \\copy (SELECT …) to /dev/null: ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(2)} s, incl. psql start)`,
+    );
+    console.log(`  ratio API/COPY: ${(apiRate / copyRate).toFixed(2)}×   (target ≥ 0.5×)`);
+  } finally {
+    await api.stop();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

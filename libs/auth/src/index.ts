@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './store';
+export * from './verifier';
+export * from './admin-key';

@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from 'pg';
+import { createKnex, ensureDatabase, migrateLatest } from './index';
+
+const adminUrl = process.env.STRATA_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `strata_test_db_${process.pid}_${Date.now()}`;
+const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+
+afterAll(async () => {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+});
+
+describe('database bootstrap', () => {
+  it('creates a missing database once, then applies migrations idempotently', async () => {
+    expect(await ensureDatabase(url)).toBe(true);
+    expect(await ensureDatabase(url)).toBe(false);
+    const knex = createKnex(url);
+    try {
+      const first = await migrateLatest(knex);
+      expect(first).toContain('0001_builds');
+      expect(await migrateLatest(knex)).toEqual([]);
+      const tables = await knex('information_schema.tables')
+        .where({ table_schema: 'strata' })
+        .pluck('table_name');
+      expect(tables).toEqual(expect.arrayContaining(['builds', 'live_build']));
+    } finally {
+      await knex.destroy();
+    }
+  });
+});

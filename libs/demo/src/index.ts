@@ -1,0 +1,3 @@
+export * from './history';
+export * from './publish';
+export * from './random';

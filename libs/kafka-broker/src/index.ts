@@ -1,0 +1,1 @@
+export { EmbeddedBroker, type BrokerOptions } from './broker';

@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { footprintOf } from './footprint';
+import { isRejected } from './leaves';
+import { projectBatch } from './project';
+import { batchedHistoryArbitrary } from './testing/history-arbitrary';
+import { HistoryBuilder } from './testing/history-builder';
+import { everyInvalidCase } from './testing/invalid-events';
+import { InMemoryViews } from './testing/in-memory-views';
+import { referenceFold } from './testing/reference-fold';
+import type { PositionedEvent } from './types';
+
+/** Projects the batches one after the other, each over the prior state the earlier ones left. */
+function projectInBatches(batches: readonly PositionedEvent[][]): InMemoryViews {
+  const views = new InMemoryViews();
+  for (const batch of batches) views.apply(projectBatch(batch, views.priorFor(footprintOf(batch))));
+  return views;
+}
+
+const leafIds = (views: InMemoryViews, itemId: string) =>
+  (views.leaves.get(itemId) ?? []).map((leaf) => leaf.labelId).sort();
+
+describe('projectBatch leaf semantics', () => {
+  it('retracting the middle of a → b → c leaves only c', () => {
+    const { events } = new HistoryBuilder()
+      .registerItem('i')
+      .createLabel('i', 'a')
+      .correctLabel('i', 'b', ['a'])
+      .correctLabel('i', 'c', ['b'])
+      .retractLabel('i', 'b');
+    expect(leafIds(projectInBatches([events]), 'i')).toEqual(['c']);
+  });
+
+  it('retracting a mistaken correction makes its parent a leaf again, even across batches', () => {
+    const { events } = new HistoryBuilder()
+      .registerItem('i')
+      .createLabel('i', 'a')
+      .correctLabel('i', 'b', ['a'])
+      .retractLabel('i', 'b');
+    const views = projectInBatches([events.slice(0, 3), events.slice(3)]);
+    expect(leafIds(views, 'i')).toEqual(['a']);
+  });
+
+  it('a consolidation of several labels supersedes all of them; retracting it restores them', () => {
+    const history = new HistoryBuilder()
+      .registerItem('i')
+      .createLabel('i', 'a')
+      .createLabel('i', 'b')
+      .createLabel('i', 'x')
+      .correctLabel('i', 'c', ['a', 'b']);
+    expect(leafIds(projectInBatches([history.events]), 'i')).toEqual(['c', 'x']);
+    history.retractLabel('i', 'c');
+    expect(leafIds(projectInBatches([history.events]), 'i')).toEqual(['a', 'b', 'x']);
+  });
+
+  it('sees a label created earlier in the same batch', () => {
+    const { events } = new HistoryBuilder()
+      .registerItem('i')
+      .createLabel('i', 'a')
+      .correctLabel('i', 'b', ['a']);
+    const changes = projectBatch(events, new InMemoryViews().priorFor(footprintOf(events)));
+    expect(changes.deadLetters).toEqual([]);
+    expect(changes.labelEdges.map(({ childId, parentId }) => [childId, parentId])).toEqual([['b', 'a']]);
+    expect(changes.leaves).toEqual({
+      itemIds: ['i'],
+      rows: [{ itemId: 'i', labelId: 'b', task: 'class', latestVerdict: null }],
+    });
+  });
+
+  it('carries the latest review verdict on each leaf', () => {
+    const { events } = new HistoryBuilder()
+      .registerItem('i')
+      .createLabel('i', 'a')
+      .reviewLabel('i', 'a', 'APPROVED')
+      .reviewLabel('i', 'a', 'REJECTED');
+    const [leaf] = projectInBatches([events.slice(0, 3), events.slice(3)]).leaves.get('i') ?? [];
+    expect(leaf.latestVerdict).toBe('REJECTED');
+    expect(isRejected(leaf)).toBe(true);
+  });
+});
+
+describe('projectBatch invalid events', () => {
+  it('dead-letters each invalid event with its reason and applies the rest of the batch', () => {
+    const { events, expectedReasons, appliedLabelIds, leavesOfI } = everyInvalidCase();
+    const changes = projectBatch(events, new InMemoryViews().priorFor(footprintOf(events)));
+    expect(changes.deadLetters.map((letter) => letter.reason)).toEqual(expectedReasons);
+    expect(changes.deadLetters[0]).toMatchObject({ position: events[5].position, type: 'ItemRegistered' });
+    expect(changes.labelNodes.map((node) => node.labelId)).toEqual(appliedLabelIds);
+    expect(changes.leaves.rows.filter((leaf) => leaf.itemId === 'i').map((leaf) => leaf.labelId)).toEqual(
+      leavesOfI,
+    );
+    expect(changes.runs).toHaveLength(1);
+    expect(changes.runSteps).toHaveLength(1);
+    expect(changes.snapshots).toHaveLength(1);
+  });
+
+  it('skips a redelivered eventId, within a batch and across batches, without a dead letter', () => {
+    const history = new HistoryBuilder().registerItem('i').createLabel('i', 'a').redeliver(1).redeliver(0);
+    const views = new InMemoryViews();
+    const first = projectBatch(history.events, views.priorFor(footprintOf(history.events)));
+    views.apply(first);
+    expect(first.skippedDuplicates).toBe(2);
+    const again = projectBatch(history.events, views.priorFor(footprintOf(history.events)));
+    expect(again.skippedDuplicates).toBe(4);
+    expect({ ...again, skippedDuplicates: 0 }).toEqual({
+      ...projectBatch([], views.priorFor(footprintOf([]))),
+    });
+  });
+});
+
+describe('projectBatch against the reference fold', () => {
+  it('gives the same leaves and dead letters for any history, however it is split into batches', () => {
+    fc.assert(
+      fc.property(batchedHistoryArbitrary(), ({ events, batches }) => {
+        const reference = referenceFold(events);
+        const views = projectInBatches(batches);
+        const projectedLeaves = new Map(
+          [...views.leaves].map(([itemId, leaves]) => [
+            itemId,
+            leaves
+              .map(({ labelId, task, latestVerdict }) => ({ labelId, task, latestVerdict }))
+              .sort((a, b) => (a.labelId < b.labelId ? -1 : 1)),
+          ]),
+        );
+        expect(projectedLeaves).toEqual(reference.leavesByItem);
+        expect(views.deadLetters.map(({ eventId, reason }) => ({ eventId, reason }))).toEqual(
+          reference.deadLetters,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

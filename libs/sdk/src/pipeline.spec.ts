@@ -1,0 +1,129 @@
+import type { RunCompleted, RunStarted, TransformationApplied } from '@strata/contracts';
+import { describe, expect, it } from 'vitest';
+import type { RunRecorder } from './pipeline';
+import { Pipeline } from './pipeline';
+import { provenancePairs } from './provenance';
+
+/** Records what a pipeline would send, without validation, Avro or Kafka. */
+function recorder() {
+  const events: { type: string; event: Partial<RunStarted & TransformationApplied & RunCompleted> }[] = [];
+  const ack = { eventId: 'e', topic: 'strata.runs', partition: 0, offset: '0' };
+  const runRecorder: RunRecorder = {
+    defaults: {
+      namespace: 'vision',
+      producer: { name: 'spec', version: '1' },
+      actor: { kind: 'SERVICE', id: 'spec' },
+    },
+    async startRun(input) {
+      events.push({ type: 'RunStarted', event: input as Partial<RunStarted> });
+      return { ...ack, runId: input.runId ?? 'run' };
+    },
+    async applyTransformation(input) {
+      events.push({ type: 'TransformationApplied', event: input as Partial<TransformationApplied> });
+      return { ...ack, stepId: input.stepId ?? 'step' };
+    },
+    async completeRun(input) {
+      events.push({ type: 'RunCompleted', event: input as Partial<RunCompleted> });
+      return ack;
+    },
+  };
+  return { events, runRecorder };
+}
+
+const samples = (count: number) => Array.from({ length: count }, (_, index) => ({ itemId: `item-${index}` }));
+
+describe('Pipeline', () => {
+  it('records one run, one summary per step with its counts, and exact per-item provenance in bounded chunks', async () => {
+    const { events, runRecorder } = recorder();
+    const run = await Pipeline.start<{ itemId: string }>(runRecorder, {
+      job: 'prep',
+      provenance: { maxRefsPerEvent: 500 },
+    })
+      .map('tag', async (sample) => ({ itemId: `${sample.itemId}/t` }))
+      .filter('odd', (sample) => Number(sample.itemId.split(/[-/]/)[1]) % 2 === 1)
+      .flatMap('twice', async function* (sample) {
+        yield { itemId: `${sample.itemId}/1` };
+        yield { itemId: `${sample.itemId}/2` };
+      })
+      .run(samples(10_000));
+
+    expect(run.steps.map((step) => [step.inputRecords, step.outputRecords])).toEqual([
+      [10_000, 10_000],
+      [10_000, 5_000],
+      [5_000, 10_000],
+    ]);
+    expect(events[0].type).toBe('RunStarted');
+    expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', event: { status: 'COMPLETED' } });
+    const steps = events
+      .filter((entry) => entry.type === 'TransformationApplied')
+      .map((entry) => entry.event);
+    const chunksOf = (stepId: string) =>
+      steps.filter((step) => JSON.parse(step.parameters!).provenanceOf === stepId);
+    const pairs = run.steps.map((summary) =>
+      chunksOf(summary.stepId).flatMap((chunk) =>
+        provenancePairs({
+          inputs: chunk.inputs!.map((ref) => ref.id),
+          outputs: chunk.outputs!.map((ref) => ref.id),
+          groups: JSON.parse(chunk.parameters!).groups,
+        }),
+      ),
+    );
+    expect(pairs.map((list) => list.length)).toEqual([10_000, 5_000, 10_000]);
+    expect(pairs[2].slice(0, 2)).toEqual([
+      ['item-1/t', 'item-1/t/1'],
+      ['item-1/t', 'item-1/t/2'],
+    ]);
+    expect(steps.every((step) => step.inputs!.length + step.outputs!.length <= 500)).toBe(true);
+    expect(run.steps.map((step) => step.provenanceEvents)).toEqual(
+      run.steps.map((summary) => chunksOf(summary.stepId).length),
+    );
+  });
+
+  it('batches samples and records no provenance for the regrouping itself', async () => {
+    const { runRecorder } = recorder();
+    const outputs: number[] = [];
+    const run = await Pipeline.start<{ itemId: string }>(runRecorder, { job: 'batching', provenance: true })
+      .batch(64)
+      .map('size', (batch) => batch.length)
+      .run(samples(200), (size) => {
+        outputs.push(size);
+      });
+    expect(outputs).toEqual([64, 64, 64, 8]);
+    expect(
+      run.steps.map((step) => [
+        step.operation.name,
+        step.inputRecords,
+        step.outputRecords,
+        step.provenanceEvents,
+      ]),
+    ).toEqual([
+      ['batch', 200, 4, 0],
+      ['size', 4, 4, 1],
+    ]);
+  });
+
+  it('records a failure as FAILED with the error and the counts reached, then rethrows it', async () => {
+    const { events, runRecorder } = recorder();
+    const failure = new TypeError('bad sample');
+    const run = Pipeline.start<{ itemId: string }>(runRecorder, { job: 'failing' })
+      .map('explode', (sample) => {
+        if (sample.itemId === 'item-3') throw failure;
+        return sample;
+      })
+      .run(samples(10));
+    await expect(run).rejects.toBe(failure);
+    expect(events.at(-1)).toMatchObject({
+      type: 'RunCompleted',
+      event: { status: 'FAILED', error: 'TypeError: bad sample' },
+    });
+    expect(events.find((entry) => entry.type === 'TransformationApplied')?.event).toMatchObject({
+      inputRecords: 4,
+      outputRecords: 3,
+    });
+  });
+
+  it('refuses a batch size that is not a positive integer', () => {
+    const { runRecorder } = recorder();
+    expect(() => Pipeline.start(runRecorder, { job: 'x' }).batch(0)).toThrow(RangeError);
+  });
+});

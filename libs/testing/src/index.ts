@@ -1,0 +1,3 @@
+export * from './prometheus';
+export * from './test-database';
+export * from './test-stack';

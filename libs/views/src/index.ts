@@ -1,0 +1,33 @@
+export { quotedSchema, InvalidSchemaNameError } from './schema-name';
+export { createBuildSchema, dropBuildSchema } from './build-schema';
+export { viewTables } from './migrations/0001_views';
+export { applyChanges, insertRowsRaw } from './writer';
+export { loadPriorState } from './prior-state.repository';
+export { applyBatch } from './apply-batch';
+export {
+  loadCheckpoints,
+  advanceCheckpoints,
+  CheckpointConflictError,
+  type Checkpoint,
+  type CheckpointAdvance,
+} from './checkpoints.repository';
+export { latest, asOfBindings, visibleAsOf, InvalidAsOfError, type AsOf, type AsOfBindings } from './as-of';
+export {
+  itemLeaves,
+  leavesOfItems,
+  datasetLeaves,
+  allItemLeaves,
+  type LeafView,
+  type DatasetLeavesPage,
+} from './leaves.repository';
+export {
+  itemLabelGraph,
+  type LabelGraph,
+  type LabelNodeView,
+  type LabelReviewView,
+  type LabelRetractionView,
+  type RowPosition,
+} from './label-graph.repository';
+export { lineage, type LineageQuery, type LineageGraph } from './lineage.repository';
+export { checksumBuild } from './checksum';
+export type { Queryable } from './sql-fragments';

@@ -1,0 +1,7 @@
+import type { Migration } from '@strata/database';
+import { viewsMigration } from './0001_views';
+
+/** The migrations of one build schema, in apply order. Never edit a released migration: add a new one. */
+export function buildMigrations(schemaName: string): Migration[] {
+  return [viewsMigration(schemaName)];
+}

@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import type { BatchFootprint, PriorLabel, PriorStateData } from '@strata/projection';
+import type { Verdict } from '@strata/contracts';
+import { quotedSchema } from './schema-name';
+
+/**
+ * Every statement that loads a batch's prior state; `s` is the quoted build schema. One query per
+ * kind of id. Ids are matched as `IN (SELECT unnest(array))`, a semi-join the planner can hash or
+ * drive through the index, never `= ANY(array)`: on a table whose statistics still say "small"
+ * (a rebuild grows tables faster than autovacuum analyzes them) that becomes a sequential scan
+ * comparing every row with every id of the batch.
+ */
+const statements = (s: string) => ({
+  /**
+   * Of the batch's eventIds, those already applied (in every table whose rows are made by one
+   * event) or dead-lettered. The array is bound once and unnested once.
+   */
+  processedEventIds: `
+    WITH batch AS MATERIALIZED (SELECT unnest(:ids::text[]) AS event_id)
+    SELECT event_id FROM ${s}.items WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.label_nodes WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.label_reviews WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.label_retractions WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.runs WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.run_completions WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.run_steps WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.snapshots WHERE event_id IN (SELECT event_id FROM batch)
+    UNION ALL SELECT event_id FROM ${s}.dead_letters WHERE event_id IN (SELECT event_id FROM batch)`,
+  registeredItemIds: `SELECT item_id FROM ${s}.items WHERE item_id IN (SELECT unnest(:ids::text[]))`,
+  /**
+   * All labels of the batch's items in creation order (an item's events share one partition, so
+   * offset order is log order), plus named labels of other items, with what leaves depend on.
+   * A UNION of the two id sets rather than an OR, which the planner tends to turn into a scan.
+   */
+  labels: `
+    SELECT n.label_id, n.item_id, n.task,
+           ARRAY(SELECT e.parent_id FROM ${s}.label_edges e WHERE e.child_id = n.label_id) AS parents,
+           EXISTS (SELECT 1 FROM ${s}.label_retractions r WHERE r.label_id = n.label_id) AS retracted,
+           (SELECT v.verdict FROM ${s}.label_reviews v WHERE v.label_id = n.label_id
+             ORDER BY v.log_offset DESC LIMIT 1) AS latest_verdict
+      FROM ${s}.label_nodes n
+     WHERE n.label_id IN (SELECT label_id FROM ${s}.label_nodes WHERE item_id IN (SELECT unnest(:itemIds::text[]))
+                          UNION
+                          SELECT unnest(:labelIds::text[]))
+     ORDER BY n.log_partition, n.log_offset`,
+  runs: `
+    SELECT r.run_id, EXISTS (SELECT 1 FROM ${s}.run_completions c WHERE c.run_id = r.run_id) AS completed
+      FROM ${s}.runs r WHERE r.run_id IN (SELECT unnest(:ids::text[]))`,
+  stepIds: `SELECT step_id FROM ${s}.run_steps WHERE step_id IN (SELECT unnest(:ids::text[]))`,
+  snapshotIds: `SELECT snapshot_id FROM ${s}.snapshots WHERE snapshot_id IN (SELECT unnest(:ids::text[]))`,
+});
+
+interface LabelRecord {
+  label_id: string;
+  item_id: string;
+  task: string;
+  parents: string[];
+  retracted: boolean;
+  latest_verdict: Verdict | null;
+}
+
+/**
+ * Loads what a batch with this footprint needs from the stored views, set-based: at most six
+ * queries per batch whatever its size, none when the footprint has no ids of that kind. Memory is
+ * bounded by the batch: only the touched items' label DAGs are read.
+ */
+export async function loadPriorState(
+  trx: Knex.Transaction,
+  schemaName: string,
+  footprint: BatchFootprint,
+): Promise<PriorStateData> {
+  const sql = statements(quotedSchema(schemaName));
+  // These index lookups are cheap, but with correlated subplans their estimated cost is high enough
+  // to trigger JIT compilation, which then costs more than a second per batch.
+  await trx.raw('SET LOCAL jit = off');
+  const column = async <T>(query: string, ids: string[], name: string): Promise<T[]> =>
+    ids.length === 0
+      ? []
+      : ((await trx.raw(query, { ids })).rows as Record<string, T>[]).map((row) => row[name]);
+
+  const processedEventIds = await column<string>(sql.processedEventIds, footprint.eventIds, 'event_id');
+  const registeredItemIds = await column<string>(sql.registeredItemIds, footprint.itemIds, 'item_id');
+  const labelRecords: LabelRecord[] =
+    footprint.itemIds.length + footprint.labelIds.length === 0
+      ? []
+      : (await trx.raw(sql.labels, { itemIds: footprint.itemIds, labelIds: footprint.labelIds })).rows;
+  const runs: { run_id: string; completed: boolean }[] =
+    footprint.runIds.length === 0 ? [] : (await trx.raw(sql.runs, { ids: footprint.runIds })).rows;
+  const stepIds = await column<string>(sql.stepIds, footprint.stepIds, 'step_id');
+  const snapshotIds = await column<string>(sql.snapshotIds, footprint.snapshotIds, 'snapshot_id');
+
+  return {
+    processedEventIds,
+    registeredItemIds,
+    labels: labelRecords.map((record): PriorLabel => ({
+      labelId: record.label_id,
+      itemId: record.item_id,
+      task: record.task,
+      parents: record.parents,
+      retracted: record.retracted,
+      latestVerdict: record.latest_verdict,
+    })),
+    runs: runs.map((run) => ({ runId: run.run_id, completed: run.completed })),
+    stepIds,
+    snapshotIds,
+  };
+}

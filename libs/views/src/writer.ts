@@ -1,0 +1,305 @@
+import type { Knex } from 'knex';
+import type { DeadLetter, EventOrigin, ViewChanges } from '@strata/projection';
+import { quotedSchema } from './schema-name';
+
+/**
+ * How a row field reaches a column. Rows travel as one array parameter per column and are
+ * zipped back by `unnest`; times travel as epoch milliseconds and JSON as text, converted in SQL.
+ */
+type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision' | 'bytea' | 'jsonb' | 'epoch_millis';
+
+interface Column<Row> {
+  name: string;
+  type: ColumnType;
+  value: (row: Row) => unknown;
+}
+
+interface TableWrite<Row> {
+  table: string;
+  columns: Column<Row>[];
+  /** Appended to the INSERT; only for rows shared between batches (artifacts). */
+  onConflict?: string;
+}
+
+const column = <Row>(name: string, type: ColumnType, value: (row: Row) => unknown): Column<Row> => ({
+  name,
+  type,
+  value,
+});
+
+function originColumns<Row extends { origin: EventOrigin }>(): Column<Row>[] {
+  return [
+    column('event_id', 'text', (row) => row.origin.eventId),
+    column('event_time', 'epoch_millis', (row) => row.origin.eventTime),
+    column('log_partition', 'integer', (row) => row.origin.partition),
+    column('log_offset', 'bigint', (row) => row.origin.offset),
+    column('namespace', 'text', (row) => row.origin.namespace),
+    column('producer_name', 'text', (row) => row.origin.producerName),
+    column('producer_version', 'text', (row) => row.origin.producerVersion),
+    column('actor_kind', 'text', (row) => row.origin.actorKind),
+    column('actor_id', 'text', (row) => row.origin.actorId),
+  ];
+}
+
+function positionColumns<
+  Row extends { eventTime: number; partition: number; offset: number },
+>(): Column<Row>[] {
+  return [
+    column('event_time', 'epoch_millis', (row) => row.eventTime),
+    column('log_partition', 'integer', (row) => row.partition),
+    column('log_offset', 'bigint', (row) => row.offset),
+  ];
+}
+
+type InsertedChanges = Omit<ViewChanges, 'leaves' | 'skippedDuplicates'> & {
+  leafRows: ViewChanges['leaves']['rows'];
+};
+
+/** Every table a batch inserts into, with its columns, in write order. */
+const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K][number]> } = {
+  items: {
+    table: 'items',
+    columns: [
+      column('item_id', 'text', (row) => row.itemId),
+      column('uri', 'text', (row) => row.uri),
+      column('content_hash', 'text', (row) => row.contentHash),
+      column('media_type', 'text', (row) => row.mediaType),
+      column('source', 'text', (row) => row.source),
+      column('license', 'text', (row) => row.license),
+      column('attributes', 'jsonb', (row) => row.attributes),
+      ...originColumns(),
+    ],
+  },
+  itemDatasets: {
+    table: 'item_datasets',
+    columns: [
+      column('dataset', 'text', (row) => row.dataset),
+      column('item_id', 'text', (row) => row.itemId),
+    ],
+  },
+  labelNodes: {
+    table: 'label_nodes',
+    columns: [
+      column('label_id', 'text', (row) => row.labelId),
+      column('item_id', 'text', (row) => row.itemId),
+      column('task', 'text', (row) => row.task),
+      column('payload', 'text', (row) => row.payload),
+      column('author_kind', 'text', (row) => row.authorKind),
+      column('author_id', 'text', (row) => row.authorId),
+      column('tool', 'text', (row) => row.tool),
+      column('confidence', 'double precision', (row) => row.confidence),
+      column('guideline_version', 'text', (row) => row.guidelineVersion),
+      column('correction_reason', 'text', (row) => row.correctionReason),
+      ...originColumns(),
+    ],
+  },
+  labelEdges: {
+    table: 'label_edges',
+    columns: [
+      column('child_id', 'text', (row) => row.childId),
+      column('parent_id', 'text', (row) => row.parentId),
+      column('item_id', 'text', (row) => row.itemId),
+      ...positionColumns(),
+    ],
+  },
+  labelReviews: {
+    table: 'label_reviews',
+    columns: [
+      column('label_id', 'text', (row) => row.labelId),
+      column('item_id', 'text', (row) => row.itemId),
+      column('verdict', 'text', (row) => row.verdict),
+      column('reviewer_kind', 'text', (row) => row.reviewerKind),
+      column('reviewer_id', 'text', (row) => row.reviewerId),
+      column('comment', 'text', (row) => row.comment),
+      ...originColumns(),
+    ],
+  },
+  labelRetractions: {
+    table: 'label_retractions',
+    columns: [
+      column('label_id', 'text', (row) => row.labelId),
+      column('item_id', 'text', (row) => row.itemId),
+      column('reason', 'text', (row) => row.reason),
+      ...originColumns(),
+    ],
+  },
+  leafRows: {
+    table: 'label_leaves',
+    columns: [
+      column('item_id', 'text', (row) => row.itemId),
+      column('label_id', 'text', (row) => row.labelId),
+      column('task', 'text', (row) => row.task),
+      column('latest_verdict', 'text', (row) => row.latestVerdict),
+    ],
+  },
+  runs: {
+    table: 'runs',
+    columns: [
+      column('run_id', 'text', (row) => row.runId),
+      column('job_namespace', 'text', (row) => row.jobNamespace),
+      column('job_name', 'text', (row) => row.jobName),
+      column('parent_run_id', 'text', (row) => row.parentRunId),
+      column('code_version', 'text', (row) => row.codeVersion),
+      column('parameters', 'text', (row) => row.parameters),
+      ...originColumns(),
+    ],
+  },
+  runCompletions: {
+    table: 'run_completions',
+    columns: [
+      column('run_id', 'text', (row) => row.runId),
+      column('status', 'text', (row) => row.status),
+      column('metrics', 'jsonb', (row) => row.metrics),
+      column('error', 'text', (row) => row.error),
+      ...originColumns(),
+    ],
+  },
+  runSteps: {
+    table: 'run_steps',
+    columns: [
+      column('step_id', 'text', (row) => row.stepId),
+      column('run_id', 'text', (row) => row.runId),
+      column('operation_name', 'text', (row) => row.operationName),
+      column('operation_version', 'text', (row) => row.operationVersion),
+      column('parameters', 'text', (row) => row.parameters),
+      column('input_records', 'bigint', (row) => row.inputRecords),
+      column('output_records', 'bigint', (row) => row.outputRecords),
+      column('metrics', 'jsonb', (row) => row.metrics),
+      column('started_at', 'epoch_millis', (row) => row.startedAt),
+      column('ended_at', 'epoch_millis', (row) => row.endedAt),
+      ...originColumns(),
+    ],
+  },
+  artifacts: {
+    table: 'artifacts',
+    columns: [
+      column('artifact_key', 'text', (row) => row.artifactKey),
+      column('kind', 'text', (row) => row.kind),
+      column('artifact_id', 'text', (row) => row.artifactId),
+      column('version', 'text', (row) => row.version),
+    ],
+    onConflict: 'ON CONFLICT (artifact_key) DO NOTHING',
+  },
+  lineageEdges: {
+    table: 'lineage_edges',
+    columns: [
+      column('step_id', 'text', (row) => row.stepId),
+      column('direction', 'text', (row) => row.direction),
+      column('artifact_key', 'text', (row) => row.artifactKey),
+      column('run_id', 'text', (row) => row.runId),
+      column('ordinal', 'integer', (row) => row.ordinal),
+      ...positionColumns(),
+    ],
+  },
+  snapshots: {
+    table: 'snapshots',
+    columns: [
+      column('snapshot_id', 'text', (row) => row.snapshotId),
+      column('name', 'text', (row) => row.name),
+      column('dataset', 'text', (row) => row.dataset),
+      column('task', 'text', (row) => row.task),
+      column('strategy', 'text', (row) => row.strategy),
+      column('offsets', 'jsonb', (row) => row.offsets),
+      column('as_of_time', 'epoch_millis', (row) => row.asOfTime),
+      column('manifest_sha256', 'text', (row) => row.manifestSha256),
+      column('item_count', 'bigint', (row) => row.itemCount),
+      column('label_count', 'bigint', (row) => row.labelCount),
+      ...originColumns(),
+    ],
+  },
+  deadLetters: {
+    table: 'dead_letters',
+    columns: [
+      column('topic', 'text', (row: DeadLetter) => row.position.topic),
+      column('log_partition', 'integer', (row) => row.position.partition),
+      column('log_offset', 'bigint', (row) => row.position.offset),
+      column('record_time', 'epoch_millis', (row) => row.position.timestamp),
+      column('event_id', 'text', (row) => row.eventId),
+      column('event_type', 'text', (row) => row.type),
+      column('reason', 'text', (row) => row.reason),
+      column('detail', 'text', (row) => row.detail),
+      column('raw', 'bytea', (row) => row.raw ?? null),
+    ],
+  },
+};
+
+const parameterType = (type: ColumnType) =>
+  type === 'jsonb' ? 'text' : type === 'epoch_millis' ? 'bigint' : type;
+
+const selectedValue = ({ name, type }: Column<never>) =>
+  type === 'jsonb' ? `${name}::jsonb` : type === 'epoch_millis' ? `to_timestamp(${name} / 1000.0)` : name;
+
+/**
+ * `INSERT INTO <schema>.<table> (c1, …) SELECT c1, … FROM unnest($1::t1[], …) AS input(c1, …)`:
+ * one statement per table per batch, whatever the batch size.
+ */
+function insertStatement<Row>(schema: string, write: TableWrite<Row>): string {
+  const names = write.columns.map((c) => c.name).join(', ');
+  const parameters = write.columns.map((c) => `?::${parameterType(c.type)}[]`).join(', ');
+  const values = write.columns.map((c) => selectedValue(c as Column<never>)).join(', ');
+  return (
+    `INSERT INTO ${schema}.${write.table} (${names}) SELECT ${values} FROM unnest(${parameters}) AS input(${names})` +
+    (write.onConflict ? ` ${write.onConflict}` : '')
+  );
+}
+
+async function insertRows<Row>(
+  trx: Knex.Transaction,
+  schema: string,
+  write: TableWrite<Row>,
+  rows: readonly Row[],
+) {
+  if (rows.length === 0) return;
+  const columnArrays = write.columns.map((c) => rows.map((row) => c.value(row))) as Knex.RawBinding[];
+  await trx.raw(insertStatement(schema, write), columnArrays);
+}
+
+/** Rows of `changes`, one INSERT per non-empty table, in the order of {@link tableWrites}. */
+async function insertAll(
+  trx: Knex.Transaction,
+  schema: string,
+  changes: ViewChanges,
+  tables: readonly (keyof InsertedChanges)[],
+): Promise<void> {
+  const inserted: InsertedChanges = { ...changes, leafRows: changes.leaves.rows };
+  for (const key of tables)
+    await insertRows(trx, schema, tableWrites[key] as TableWrite<unknown>, inserted[key]);
+}
+
+const allTables = Object.keys(tableWrites) as (keyof InsertedChanges)[];
+/** The tables whose rows each come from one event; label_leaves is state the projection maintains. */
+const eventRowTables = allTables.filter((table) => table !== 'leafRows');
+
+/**
+ * Writes one batch's changes set-based: one INSERT … SELECT FROM unnest per table, and the leaf
+ * sets of touched items replaced by one DELETE plus one INSERT. Must run in the transaction that
+ * also advances the batch's checkpoints, so the effect on the views is exactly once.
+ */
+export async function applyChanges(
+  trx: Knex.Transaction,
+  schemaName: string,
+  changes: ViewChanges,
+): Promise<void> {
+  const schema = quotedSchema(schemaName);
+  if (changes.leaves.itemIds.length > 0) {
+    await trx.raw(`DELETE FROM ${schema}.label_leaves WHERE item_id IN (SELECT unnest(?::text[]))`, [
+      changes.leaves.itemIds,
+    ]);
+  }
+  await insertAll(trx, schema, changes, allTables);
+}
+
+/**
+ * The raw-insert baseline of the projection benchmark: the rows the events make, into the same
+ * tables, by the same unnest INSERTs, with none of the projection's work (no prior-state load,
+ * validation, idempotency check or leaf maintenance: label_leaves is left empty, since leaves
+ * are state the projection derives, not rows of the log). Named for what it is: not COPY,
+ * because pg-copy-streams is not a dependency; this is the closest set-based equivalent.
+ */
+export async function insertRowsRaw(
+  trx: Knex.Transaction,
+  schemaName: string,
+  changes: ViewChanges,
+): Promise<void> {
+  await insertAll(trx, quotedSchema(schemaName), changes, eventRowTables);
+}

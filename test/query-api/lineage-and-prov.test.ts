@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { petsScenario } from './support/pets-scenario';
+import { parseWithPythonProv } from './support/python-prov';
+import { startHarness, type QueryApiHarness } from './support/query-api-harness';
+import { ViewsSeeder } from './support/views-seeder';
+
+const scenario = petsScenario();
+const { labels, runs, steps, phase1 } = scenario;
+let harness: QueryApiHarness;
+
+beforeAll(async () => {
+  harness = await startHarness('lineage', {
+    prepare: async (database) => {
+      const seeder = await ViewsSeeder.createLive(database.knex);
+      await seeder.apply(scenario.history.events);
+    },
+  });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+interface Graph {
+  root: string;
+  nodes: { id: string; kind: string; depth: number }[];
+  edges: { from: string; to: string }[];
+  truncated: boolean;
+  nextCursor: string | null;
+}
+
+const q = encodeURIComponent;
+const imgA = 'artifact:item:img-a@sha256:img-a';
+const model = 'artifact:model:resnet@1';
+
+describe('GET /v1/lineage', () => {
+  it('walks upstream from an item through the five ingest steps', async () => {
+    const { status, body } = await harness.json<Graph>(
+      `/v1/lineage?node=item:img-a&direction=upstream&depth=5`,
+    );
+    expect(status).toBe(200);
+    expect(body.root).toBe('item:img-a');
+    const stepNodes = body.nodes.filter((node) => node.kind === 'step');
+    expect(stepNodes.map((node) => node.id).sort()).toEqual(steps.ingest.map((id) => `step:${id}`).sort());
+    expect(body.nodes.find((node) => node.id === 'artifact:file:raw.zip')).toMatchObject({ depth: 5 });
+    expect(body.edges).toContainEqual({ from: 'artifact:file:raw.zip', to: `step:${steps.ingest[0]}` });
+    expect(body.edges).toContainEqual({ from: `step:${steps.ingest[4]}`, to: imgA });
+    expect(body.truncated).toBe(false);
+  });
+
+  it('honours the depth cap', async () => {
+    const { body } = await harness.json<Graph>(`/v1/lineage?node=item:img-a&direction=upstream&depth=2`);
+    expect(Math.max(...body.nodes.map((node) => node.depth))).toBe(2);
+    expect(body.nodes.some((node) => node.id === 'artifact:file:raw.zip')).toBe(false);
+  });
+
+  it('walks downstream to the model, and both ways by default', async () => {
+    const downstream = await harness.json<Graph>(`/v1/lineage?node=item:img-a&direction=downstream`);
+    expect(downstream.body.nodes.map((node) => node.id)).toEqual(
+      expect.arrayContaining([imgA, `step:${steps.train}`, model]),
+    );
+    const both = await harness.json<Graph>(`/v1/lineage?node=item:img-a&depth=5`);
+    expect(both.body.nodes.map((node) => node.id)).toEqual(
+      expect.arrayContaining(['artifact:file:raw.zip', model]),
+    );
+  });
+
+  it('pages nodes with a cursor and says truncated', async () => {
+    const first = await harness.json<Graph>(`/v1/lineage?node=item:img-a&depth=5&limit=4`);
+    expect(first.body.nodes).toHaveLength(4);
+    expect(first.body.truncated).toBe(true);
+    const all = [...first.body.nodes];
+    let cursor = first.body.nextCursor;
+    while (cursor) {
+      const page = await harness.json<Graph>(
+        `/v1/lineage?node=item:img-a&depth=5&limit=4&cursor=${q(cursor)}`,
+      );
+      all.push(...page.body.nodes);
+      cursor = page.body.nextCursor;
+    }
+    const whole = await harness.json<Graph>(`/v1/lineage?node=item:img-a&depth=5`);
+    expect(all.map((node) => node.id)).toEqual(whole.body.nodes.map((node) => node.id));
+  });
+
+  it('starts from a model artifact, a run, or a label', async () => {
+    const fromModel = await harness.json<Graph>(`/v1/lineage?node=${q(model)}&direction=upstream&depth=1`);
+    expect(fromModel.body.nodes.map((node) => node.id).sort()).toEqual(
+      [model, `step:${steps.train}`, imgA, 'artifact:item:img-b@sha256:img-b'].sort(),
+    );
+    const fromRun = await harness.json<Graph>(
+      `/v1/lineage?node=run:${runs.training}&direction=upstream&depth=1`,
+    );
+    expect(fromRun.body.nodes.map((node) => node.id)).toContain(`step:${steps.train}`);
+    const fromLabel = await harness.json<Graph>(`/v1/lineage?node=label:${labels.a2}&direction=downstream`);
+    expect(fromLabel.body.nodes.map((node) => node.id)).toContain(model);
+  });
+
+  it('answers as of phase 1, before any run', async () => {
+    const asOf = phase1.offsets.map((o) => `${o.topic}:${o.partition}=${o.offset}`).join(',');
+    const { status, body } = await harness.json<Graph>(`/v1/lineage?node=item:img-a&asOf=${q(asOf)}`);
+    expect(status).toBe(200);
+    expect(body.nodes).toEqual([]);
+  });
+
+  it('404s unknown nodes', async () => {
+    for (const node of [
+      'item:nope',
+      `run:${randomUUID()}`,
+      'artifact:model:nope@1',
+      `label:${randomUUID()}`,
+    ]) {
+      const { status, body } = await harness.json(`/v1/lineage?node=${q(node)}`);
+      expect(status).toBe(404);
+      expect(body).toMatchObject({ status: 404 });
+    }
+  });
+});
+
+describe('GET /v1/items/{itemId}/provenance', () => {
+  it('lists the steps that produced the item, nearest first, with runs and code versions', async () => {
+    const { status, body } = await harness.json<{
+      steps: {
+        depth: number;
+        step: { stepId: string; operation: { name: string }; parameters: unknown };
+        run: { codeVersion: string };
+      }[];
+    }>('/v1/items/img-a/provenance?depth=5');
+    expect(status).toBe(200);
+    expect(body.steps.map((entry) => [entry.depth, entry.step.operation.name])).toEqual([
+      [1, 'export'],
+      [2, 'filter'],
+      [3, 'resize'],
+      [4, 'crop'],
+      [5, 'decode'],
+    ]);
+    expect(body.steps[0].run.codeVersion).toBe('git:abc123');
+    expect(body.steps[0].step.parameters).toEqual({ stage: 4 });
+  });
+
+  it('404s an unknown item', async () => {
+    expect((await harness.json('/v1/items/nope/provenance')).status).toBe(404);
+  });
+});
+
+describe('GET /v1/prov', () => {
+  it.each([
+    ['item:img-a', ['Derivation', 'Usage', 'Generation', 'Association', 'Attribution', 'Communication']],
+    ['item:img-c', ['Invalidation']],
+    [`label:${labels.g3}`, ['Derivation']],
+    [`run:${runs.ingest}`, ['Usage', 'Generation', 'Association']],
+    [model, ['Usage', 'Generation']],
+  ])('is PROV-JSON that python3-prov accepts for %s', async (node, relations) => {
+    const { status, body, contentType } = await harness.json<Record<string, Record<string, unknown>>>(
+      `/v1/prov?node=${q(node)}`,
+    );
+    expect(status).toBe(200);
+    expect(contentType).toContain('application/json');
+    expect(body.prefix).toMatchObject({ prov: 'http://www.w3.org/ns/prov#', strata: expect.any(String) });
+    const parsed = parseWithPythonProv(body);
+    expect(parsed.types).toEqual(expect.arrayContaining(['Entity', 'Activity', 'Agent', ...relations]));
+  });
+
+  it('records corrections as prov:Revision, annotators as agents', async () => {
+    const { body } =
+      await harness.json<Record<string, Record<string, Record<string, unknown>>>>(`/v1/prov?node=item:img-g`);
+    const revisions = Object.values(body.wasDerivedFrom).filter(
+      (relation) => (relation['prov:type'] as { $: string } | undefined)?.$ === 'prov:Revision',
+    );
+    expect(revisions).toHaveLength(2);
+    expect(Object.keys(body.agent)).toEqual(
+      expect.arrayContaining(['agent:human/ann-1', 'agent:human/ann-2', 'agent:human/ann-3']),
+    );
+  });
+
+  it('404s unknown nodes and 400s malformed ones', async () => {
+    expect((await harness.json(`/v1/prov?node=run:${randomUUID()}`)).status).toBe(404);
+    expect((await harness.json(`/v1/prov?node=${q('item:x\u0000')}`)).status).toBe(400);
+  });
+});
