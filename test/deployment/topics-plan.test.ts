@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Topics } from '@strata/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes, ConfigSource, KafkaJSServerDoesNotSupportApiKey, type Admin } from 'kafkajs';
 import {
@@ -13,7 +12,8 @@ import {
   withReplicationFactor,
   type ExistingTopic,
   type TopicSpec,
-} from '../../apps/cli/src/commands/topics.command';
+  Topics,
+} from '@strata/kafka';
 
 const eventLog = {
   'retention.ms': '-1',

@@ -42,7 +42,6 @@ export async function createQueryApiApp(dependencies: QueryApiDependencies): Pro
     { logger: new PinoNestLogger(dependencies.logger) },
   );
   app.useGlobalFilters(new ProblemFilter(dependencies.logger));
-  app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();
   return app;

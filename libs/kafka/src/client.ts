@@ -13,7 +13,7 @@ function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...rest } = log;
-      logger[pinoLevelOf[level] ?? 'info']({ component: 'kafkajs', ...rest }, message);
+      logger[pinoLevelOf[level] ?? 'info'](rest, message);
     };
 }
 

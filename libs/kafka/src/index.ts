@@ -1,2 +1,3 @@
 export * from './client';
 export * from './topics';
+export * from './topic-plan';

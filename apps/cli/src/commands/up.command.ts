@@ -1,8 +1,71 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { ensureAdminKey } from '@strata/auth';
+import type { StrataConfig } from '@strata/config';
+import { loadEventSchemas, registerSchemas } from '@strata/contracts';
 import { createKnex, ensureDatabase, migrateLatest } from '@strata/database';
+import { applyTopics, createKafka, readTopicsFile, Topics, withReplicationFactor } from '@strata/kafka';
+import { EmbeddedBroker } from '@strata/kafka-broker';
 import { createLogger } from '@strata/logging';
 import { closeOnSignals, type Closer } from '@strata/process';
+import { EmbeddedRegistry } from '@strata/schema-registry';
+import { startGateway } from '../../../gateway/src/start';
+import { startQueryApi } from '../../../query-api/src/start';
 import { configFrom, withConnectionOptions, type OverrideFlags } from '../options';
+import { describeSummary, runDemo } from './demo.command';
+
+const topicsFile = path.join(__dirname, '../../../../infra/topics.yaml');
+
+interface UpFlags extends OverrideFlags {
+  demo: boolean;
+  host: string;
+}
+
+/** Kafka and the registry: the configured ones, else embedded ones under the data directory. */
+async function startEventLog(config: StrataConfig, logger: Logger, closers: Closer[]) {
+  let brokers = config.kafkaBrokers;
+  if (!brokers) {
+    const broker = await EmbeddedBroker.start({
+      port: config.kafkaPort,
+      dataDir: path.join(config.dataDir, 'broker'),
+      logger: logger.child({ component: 'broker' }),
+    });
+    closers.push(() => broker.stop());
+    brokers = [broker.bootstrap];
+    logger.info({ bootstrap: broker.bootstrap }, 'embedded broker up');
+  }
+  let registryUrl = config.schemaRegistryUrl;
+  if (!registryUrl) {
+    const registry = await EmbeddedRegistry.start({
+      port: config.registryPort,
+      brokers,
+      logger: logger.child({ component: 'registry' }),
+    });
+    closers.push(() => registry.stop());
+    registryUrl = registry.url;
+    logger.info({ url: registryUrl }, 'embedded schema registry up');
+  }
+  return { brokers, registryUrl };
+}
+
+/** Creates the topics of infra/topics.yaml (replication capped to the cluster); true when strata.items is empty. */
+async function provisionTopics(brokers: string[], logger: Logger): Promise<{ itemsEmpty: boolean }> {
+  const admin = createKafka({ brokers, clientId: 'strata-up', logger }).admin();
+  await admin.connect();
+  try {
+    const brokerCount = (await admin.describeCluster()).brokers.length;
+    const specs = (await readTopicsFile(topicsFile)).map((spec) =>
+      spec.replicationFactor > brokerCount ? withReplicationFactor([spec], brokerCount)[0] : spec,
+    );
+    const { failures } = await applyTopics(admin, specs, false);
+    if (failures.length) throw new Error(`could not provision topics: ${failures.join('; ')}`);
+    const offsets = await admin.fetchTopicOffsets(Topics.items);
+    return { itemsEmpty: offsets.every((partition) => partition.high === partition.low) };
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export function registerUp(program: Command): void {
   withConnectionOptions(program.command('up'))
@@ -12,7 +75,9 @@ export function registerUp(program: Command): void {
     .option('--registry-port <port>', 'embedded schema registry port (env STRATA_REGISTRY_PORT)')
     .option('--api-port <port>', 'query API port (env STRATA_API_PORT)')
     .option('--gateway-port <port>', 'ingest gateway port (env STRATA_GATEWAY_PORT)')
-    .action(async (flags: OverrideFlags) => {
+    .option('--host <host>', 'interface the query API and gateway listen on', '127.0.0.1')
+    .option('--no-demo', 'do not publish the demo dataset into an empty log')
+    .action(async (flags: UpFlags) => {
       const config = configFrom(flags);
       const logger = createLogger(config.logLevel);
       const closers: Closer[] = [];
@@ -24,6 +89,30 @@ export function registerUp(program: Command): void {
       const applied = await migrateLatest(knex);
       logger.info({ applied }, 'migrations up to date');
 
-      logger.info({ dataDir: config.dataDir }, 'strata is up; press Ctrl-C to stop');
+      const { brokers, registryUrl } = await startEventLog(config, logger, closers);
+      const { itemsEmpty } = await provisionTopics(brokers, logger);
+      await registerSchemas(registryUrl, loadEventSchemas(), logger);
+
+      const connections = { config, logger, brokers, registryUrl, host: flags.host };
+      const api = await startQueryApi({ ...connections, port: config.apiPort });
+      closers.push(() => api.close());
+      const gateway = await startGateway({ ...connections, knex, port: config.gatewayPort });
+      closers.push(() => gateway.close());
+      const adminKey = await ensureAdminKey(config.dataDir, knex);
+
+      if (flags.demo && itemsEmpty) {
+        logger.info('empty log: publishing the demo dataset (--no-demo to skip)');
+        const summary = await runDemo({
+          brokers,
+          registryUrl,
+          logger,
+          demo: { items: 2000, seed: 42, namespace: 'demo' },
+        });
+        process.stdout.write(describeSummary(summary, api.url, config.dataDir));
+      }
+      logger.info(
+        { api: api.url, docs: `${api.url}/docs`, gateway: gateway.url, adminKey: adminKey.path },
+        'strata is up; press Ctrl-C to stop',
+      );
     });
 }
