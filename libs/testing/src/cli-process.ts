@@ -8,6 +8,8 @@ const strataBin = path.join(__dirname, '../../../bin/strata.js');
 /** A `strata …` command running as a child process, its output captured for assertions. */
 export interface CliProcess {
   child: ChildProcess;
+  /** Resolves with the exit code (or the signal that ended it). */
+  exited: Promise<number | NodeJS.Signals>;
   stdout(): string;
   stderr(): string;
   /** Resolves with the first structured log line (pino JSON on stderr) whose msg matches. */
@@ -40,6 +42,36 @@ function logLines(text: string): Record<string, unknown>[] {
     });
 }
 
+export interface CliResult {
+  code: number | NodeJS.Signals;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a `strata …` command to completion (migrate, keys create, topics apply, …). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const cli = startCli(args, env);
+  const code = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** Polls a URL until it answers 2xx, e.g. a process's /health/ready. */
+export async function waitForHttpOk(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
 /** Runs `node bin/strata.js <args>` with the given environment added to this process's. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   const child = spawn(process.execPath, [strataBin, ...args], {
@@ -56,6 +88,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
 
   return {
     child,
+    exited,
     stdout: () => stdout,
     stderr: () => stderr,
     async waitForLog(msg, timeoutMs = 60_000) {

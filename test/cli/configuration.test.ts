@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '@strata/testing';
+
+describe('strata CLI configuration', () => {
+  it('lists its subcommands', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const command of [
+      'up',
+      'broker',
+      'registry',
+      'migrate',
+      'demo',
+      'snapshot',
+      'schemas',
+      'topics',
+      'keys',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not-a-url' }, /DATABASE_URL must be a URL/],
+    [{ STRATA_API_PORT: 'abc' }, /STRATA_API_PORT must be a port number/],
+    [{ STRATA_KAFKA_PORT: '70000' }, /STRATA_KAFKA_PORT must be a port number/],
+  ])('refuses %o naming the variable, before touching anything', async (env, message) => {
+    const { code, stderr } = await runCli(['migrate'], env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('names the flag that overrides a variable when the flag is wrong', async () => {
+    const { code, stderr } = await runCli(['migrate', '--database-url', 'mysql://nope']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/DATABASE_URL/);
+  });
+});
