@@ -1,0 +1,262 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { StrataMetrics } from '@strata/observability';
+import { CheckpointConflictError, loadCheckpoints, type Checkpoint } from '@strata/views';
+import type { BatchProjector, ProjectedBatch } from './batch-projector';
+import { RegistryUnavailableError } from './decode-records';
+import { isTransientError, retryDelayMs } from './transient-errors';
+
+/** Bounds on what one fetch may hold, hence on one transaction and on memory. */
+export interface FetchLimits {
+  /** Per fetch request, all partitions; default 8 MiB. */
+  maxBytes?: number;
+  /** Per partition per fetch, i.e. per batch; default 1 MiB. */
+  maxBytesPerPartition?: number;
+}
+
+export interface ProjectionConsumerOptions {
+  kafka: Kafka;
+  knex: Knex;
+  projector: BatchProjector;
+  logger: Logger;
+  groupId: string;
+  topics: readonly string[];
+  /** The build schema written to; `switchSchema` changes it (the live build was swapped). */
+  schemaName: string;
+  metrics?: StrataMetrics;
+  fetch?: FetchLimits;
+  /**
+   * For a rebuild: per partition, the next offset to stop at (events below it are projected).
+   * Partitions not listed are not read. Absent for the live projector, which never stops.
+   */
+  endOffsets?: readonly Checkpoint[];
+  /** Called after every committed batch. */
+  onBatch?(batch: { topic: string; partition: number; records: number; result: ProjectedBatch }): void;
+}
+
+const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** kafkajs's special offset "earliest": where a partition without checkpoint starts. */
+const earliest = '-2';
+
+/**
+ * Kafka → views, exactly once. The checkpoint table of the build is the only position: the consumer
+ * group only assigns partitions (no offsets are committed to Kafka), each assigned partition is
+ * sought to its stored checkpoint, and a batch is written with a compare-and-set on that checkpoint.
+ *
+ * - A batch that starts before the checkpoint has its applied prefix dropped; one that starts after
+ *   it (a stale fetch position) is discarded and the partition sought back, so nothing is skipped.
+ * - CheckpointConflictError (another instance got the partition in a rebalance): rolled back, the
+ *   checkpoint re-read, the partition sought to it.
+ * - Transient database or registry failures: the same batch is retried with backoff, heartbeating,
+ *   for as long as it takes; a batch is never skipped.
+ */
+export class ProjectionConsumer {
+  private readonly consumer: Consumer;
+  private schemaName: string;
+  /** Stored checkpoints of the current schema for the partitions seen (null: none yet). */
+  private readonly positions = new Map<string, number | null>();
+  /** Where each partition was last sought to, so a true gap in the log is accepted after one seek. */
+  private readonly soughtTo = new Map<string, number>();
+  private assigned: { topic: string; partition: number }[] = [];
+  private readonly endOffsets?: Map<string, number>;
+  private readonly finished = new Set<string>();
+  private reachedEnd!: () => void;
+  private crashed!: (error: Error) => void;
+  /**
+   * Resolves when every partition of `endOffsets` is projected up to its end offset; rejects if the
+   * consumer crashed for good (kafkajs restarts it after retriable failures).
+   */
+  readonly whenReachedEnd = new Promise<void>((resolve, reject) => {
+    this.reachedEnd = resolve;
+    this.crashed = reject;
+  });
+
+  constructor(private readonly options: ProjectionConsumerOptions) {
+    this.schemaName = options.schemaName;
+    if (options.endOffsets) {
+      this.endOffsets = new Map(
+        options.endOffsets.map((end) => [keyOf(end.topic, end.partition), end.nextOffset]),
+      );
+    }
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      maxBytes: options.fetch?.maxBytes ?? 8 * 1024 * 1024,
+      maxBytesPerPartition: options.fetch?.maxBytesPerPartition ?? 1024 * 1024,
+      maxWaitTimeInMs: 500,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      );
+      this.positions.clear();
+      this.soughtTo.clear();
+      void this.seekAssigned(this.schemaName);
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.options.logger.error(
+        { err: payload.error, restart: payload.restart },
+        'projection consumer crashed',
+      );
+      if (!payload.restart) this.crashed(payload.error);
+    });
+    // Only a rebuild waits on it; the live projector must not see an unhandled rejection.
+    this.whenReachedEnd.catch(() => undefined);
+  }
+
+  get schema(): string {
+    return this.schemaName;
+  }
+
+  async start(): Promise<void> {
+    if (this.endOffsets && (await this.markFinished()) === this.endOffsets.size) {
+      this.reachedEnd();
+      return;
+    }
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Continues in another build (the live build was swapped): from that build's checkpoints. */
+  switchSchema(schemaName: string): void {
+    if (schemaName === this.schemaName) return;
+    this.options.logger.info({ from: this.schemaName, to: schemaName }, 'switching to another build');
+    this.schemaName = schemaName;
+    this.positions.clear();
+    this.soughtTo.clear();
+    void this.seekAssigned(schemaName);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  /** Seeks every assigned partition to its checkpoint in `schemaName` (a batch would find out anyway; this saves a fetch). */
+  private async seekAssigned(schemaName: string): Promise<void> {
+    try {
+      const stored = await this.storedCheckpoints(schemaName);
+      if (schemaName !== this.schemaName) return;
+      for (const { topic, partition } of this.assigned) {
+        const key = keyOf(topic, partition);
+        const nextOffset = stored.get(key) ?? null;
+        this.positions.set(key, nextOffset);
+        this.seek(topic, partition, nextOffset);
+      }
+    } catch (error) {
+      // Each batch checks its start against the checkpoint itself, so this is only a missed shortcut.
+      this.options.logger.warn({ err: error }, 'could not seek assigned partitions to their checkpoints');
+    }
+  }
+
+  private seek(topic: string, partition: number, nextOffset: number | null): void {
+    this.soughtTo.set(keyOf(topic, partition), nextOffset ?? 0);
+    this.consumer.seek({ topic, partition, offset: nextOffset === null ? earliest : String(nextOffset) });
+  }
+
+  private async storedCheckpoints(schemaName: string): Promise<Map<string, number>> {
+    const checkpoints = await loadCheckpoints(
+      this.options.knex,
+      schemaName,
+      this.options.projector.projection,
+    );
+    return new Map(checkpoints.map((c) => [keyOf(c.topic, c.partition), c.nextOffset]));
+  }
+
+  private async positionOf(schemaName: string, topic: string, partition: number): Promise<number | null> {
+    const key = keyOf(topic, partition);
+    if (!this.positions.has(key)) {
+      const stored = (await this.storedCheckpoints(schemaName)).get(key) ?? null;
+      if (schemaName === this.schemaName) this.positions.set(key, stored);
+      return stored;
+    }
+    return this.positions.get(key)!;
+  }
+
+  /** Counts the partitions already projected to their end offset (a resumed or empty rebuild). */
+  private async markFinished(): Promise<number> {
+    const stored = await this.storedCheckpoints(this.schemaName);
+    for (const [key, end] of this.endOffsets!) {
+      if ((stored.get(key) ?? 0) >= end) this.finished.add(key);
+    }
+    return this.finished.size;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat } = payload;
+    const { topic, partition } = batch;
+    const key = keyOf(topic, partition);
+    const end = this.endOffsets ? (this.endOffsets.get(key) ?? 0) : Number.POSITIVE_INFINITY;
+    for (let attempt = 0; isRunning() && !isStale(); attempt++) {
+      const schemaName = this.schemaName;
+      try {
+        const stored = await this.positionOf(schemaName, topic, partition);
+        const from = stored ?? 0;
+        if (from >= end) return this.finish(topic, partition);
+        const first = batch.messages[0] ? Number(batch.messages[0].offset) : from;
+        if (first > from && this.soughtTo.get(key) !== from) {
+          // The fetch position is past the checkpoint (e.g. a swap to a build that is behind):
+          // projecting this batch would skip events.
+          this.seek(topic, partition, stored);
+          return;
+        }
+        const records = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
+        if (records.length === 0) return;
+        const started = performance.now();
+        const result = await this.options.projector.project(schemaName, {
+          topic,
+          partition,
+          records,
+          expectedNextOffset: stored,
+        });
+        if (schemaName === this.schemaName) this.positions.set(key, result.nextOffset);
+        payload.resolveOffset(records[records.length - 1].offset);
+        this.record(topic, result, (performance.now() - started) / 1000);
+        this.options.onBatch?.({ topic, partition, records: records.length, result });
+        if (result.nextOffset >= end) this.finish(topic, partition);
+        await heartbeat();
+        return;
+      } catch (error) {
+        if (schemaName !== this.schemaName) return; // swapped meanwhile: the next fetch starts over there
+        if (error instanceof CheckpointConflictError) {
+          this.options.logger.warn({ topic, partition }, 'checkpoint moved concurrently; seeking to it');
+          this.positions.delete(key);
+          this.seek(topic, partition, await this.positionOf(schemaName, topic, partition));
+          return;
+        }
+        if (!isTransientError(error) && !(error instanceof RegistryUnavailableError)) throw error;
+        const delayMs = retryDelayMs(attempt);
+        this.options.logger.warn(
+          { err: error, topic, partition, attempt, delayMs },
+          'transient failure projecting a batch; retrying it',
+        );
+        await sleep(delayMs);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /** A rebuild reached its end offset in this partition (or does not read it): no more fetches. */
+  private finish(topic: string, partition: number): void {
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+    const key = keyOf(topic, partition);
+    if (!this.endOffsets?.has(key)) return;
+    this.finished.add(key);
+    if (this.finished.size === this.endOffsets.size) this.reachedEnd();
+  }
+
+  private record(topic: string, result: ProjectedBatch, seconds: number): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const projection = this.options.projector.projection;
+    metrics.projectionBatchSeconds.observe({ projection }, seconds);
+    metrics.eventsProjected.inc({ projection, topic }, result.applied);
+    for (const letter of result.deadLetters) metrics.deadLetters.inc({ projection, reason: letter.reason });
+  }
+}
