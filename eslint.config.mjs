@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.strata/', 'test-artifacts/', 'apps/*/web/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.strata/',
+      'test-artifacts/',
+      'apps/*/web/dist/',
+      'apps/explorer/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

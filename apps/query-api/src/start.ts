@@ -6,6 +6,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { Observability, ObservabilityModule, postgresReadinessCheck } from '@strata/observability';
 import { createQueryApiDependencies, type QueryApiConnectionOptions } from './dependencies';
 import type { QueryApiDependencies } from './ports';
+import { setUpExplorer } from './explorer/explorer';
 import { setUpOpenApi } from './openapi';
 import { QueryApiModule } from './query-api.module';
 import {
@@ -43,6 +44,7 @@ export async function createQueryApiApp(dependencies: QueryApiDependencies): Pro
   );
   app.useGlobalFilters(new ProblemFilter(dependencies.logger));
   setUpOpenApi(app);
+  setUpExplorer(app, dependencies.logger);
   await app.init();
   return app;
 }

@@ -1,0 +1,95 @@
+import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
+
+const style: StylesheetJson = [
+  {
+    selector: 'node',
+    style: {
+      label: 'data(label)',
+      'text-wrap': 'wrap',
+      'text-max-width': '150px',
+      'text-valign': 'center',
+      'font-size': 11,
+      shape: 'round-rectangle',
+      width: 160,
+      height: 46,
+      'background-color': '#f4f6f8',
+      'border-width': 1,
+      'border-color': '#8a96a3',
+    },
+  },
+  {
+    selector: 'node.leaf',
+    style: { 'background-color': '#dff3e0', 'border-color': '#2e7d32', 'border-width': 3 },
+  },
+  {
+    selector: 'node.retracted',
+    style: {
+      'border-style': 'dashed',
+      'border-width': 2,
+      opacity: 0.6,
+      color: '#666',
+      'background-color': '#fff',
+    },
+  },
+  { selector: 'node.rejected', style: { 'border-color': '#c62828', 'border-width': 3 } },
+  {
+    selector: 'node.step',
+    style: { shape: 'ellipse', 'background-color': '#e3ecfa', 'border-color': '#3f6fb5' },
+  },
+  { selector: 'node.artifact-item', style: { 'background-color': '#fff3e0' } },
+  { selector: 'node.artifact-model', style: { 'background-color': '#efe7f8' } },
+  { selector: 'node.artifact-dataset', style: { 'background-color': '#e2f4f7' } },
+  { selector: 'node.root', style: { 'border-width': 3, 'border-color': '#1d4ed8' } },
+  {
+    selector: 'edge',
+    style: {
+      width: 1.5,
+      'curve-style': 'bezier',
+      'line-color': '#9aa5b1',
+      'target-arrow-color': '#9aa5b1',
+      'target-arrow-shape': 'triangle',
+    },
+  },
+];
+
+/** Below this zoom the labels cannot be read; a larger graph is shown around its root instead, to pan. */
+const minReadableZoom = 0.65;
+
+/**
+ * Draws a directed graph in `container`, flowing `direction`; hovering a node shows its `details`
+ * in the page's tooltip, tapping one calls `onTap` with its id.
+ */
+export function drawGraph(
+  container: HTMLElement,
+  elements: ElementDefinition[],
+  options: { direction?: 'downward' | 'rightward'; onTap?: (id: string) => void } = {},
+): Core {
+  const cy = cytoscape({ container, elements, style, wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 2 });
+  // Directed breadth-first starts from the nodes nothing points to: root labels, or the sources of data.
+  cy.layout({
+    name: 'breadthfirst',
+    directed: true,
+    direction: options.direction ?? 'downward',
+    spacingFactor: 1.1,
+    fit: true,
+    padding: 30,
+  }).run();
+  if (cy.zoom() < minReadableZoom) {
+    cy.zoom(minReadableZoom);
+    const root = cy.nodes('.root');
+    cy.center(root.length ? root : cy.nodes().roots());
+  }
+  const tooltip = document.getElementById('tooltip')!;
+  cy.on('mouseover', 'node', (event) => {
+    const { x, y } = event.renderedPosition;
+    const box = container.getBoundingClientRect();
+    tooltip.textContent = event.target.data('details');
+    tooltip.style.left = `${box.left + window.scrollX + x + 12}px`;
+    tooltip.style.top = `${box.top + window.scrollY + y + 12}px`;
+    tooltip.hidden = false;
+  });
+  cy.on('mouseout', 'node', () => (tooltip.hidden = true));
+  cy.on('destroy', () => (tooltip.hidden = true));
+  if (options.onTap) cy.on('tap', 'node', (event) => options.onTap!(event.target.id()));
+  return cy;
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, screenshot, type Browser } from './support/browser';
+import { startSeededStack, type ExplorerStack } from './support/explorer-stack';
+
+let stack: ExplorerStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startSeededStack();
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function enterKey(page: Page, key: string): Promise<void> {
+  const dialog = page.locator('#key-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.getByLabel('Key').fill(key);
+  await dialog.getByRole('button', { name: 'Use this key' }).click();
+}
+
+/** A new browser session on `path`, with the reader key entered at the prompt. */
+async function openWithKey(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${stack.url}${path}`);
+  await enterKey(page, stack.keys.reader);
+  await page.locator('#key-dialog').waitFor({ state: 'hidden' });
+  return page;
+}
+
+async function dagCounts(page: Page, asOf?: string) {
+  // The summary names the time it was drawn for, so waiting for it waits for that redraw.
+  const summary = page.locator('#dag-summary', { hasText: asOf ? `as of ${asOf}` : '(latest)' });
+  await summary.waitFor();
+  const count = async (name: string) => Number(await summary.getAttribute(`data-${name}`));
+  return { nodes: await count('nodes'), leaves: await count('leaves'), retracted: await count('retracted') };
+}
+
+const apiJson = async <T>(path: string): Promise<T> => {
+  const response = await fetch(`${stack.url}${path}`, {
+    headers: { authorization: `Bearer ${stack.keys.reader}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+};
+
+describe('API key', () => {
+  it('is asked for once per browser session; a refused key is explained and asked for again', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/items/${stack.dagItem.itemId}`);
+
+    await enterKey(page, stack.keys.unknown);
+    const keyError = page.locator('#key-error');
+    await keyError.waitFor();
+    expect(await keyError.textContent()).toMatch(/API key was not accepted/);
+    expect(await page.locator('main .error').textContent()).toMatch(/API key was not accepted/);
+    await screenshot(page, 'key-refused');
+
+    await enterKey(page, stack.keys.writerOnly);
+    await page.locator('#key-error', { hasText: 'may not read' }).waitFor();
+    expect(await keyError.textContent()).toMatch(/lacks the read scope/);
+
+    await enterKey(page, stack.keys.reader);
+    await dagCounts(page);
+    expect(await page.locator('#key-dialog').isVisible()).toBe(false);
+
+    // Kept for the session: a reload does not ask again.
+    await page.reload();
+    await dagCounts(page);
+    expect(await page.locator('#key-dialog').isVisible()).toBe(false);
+    await page.close();
+  });
+});
+
+describe('item page', () => {
+  it('draws the label DAG with its leaves highlighted and retracted labels marked', async () => {
+    const page = await openWithKey(`/items/${stack.dagItem.itemId}`);
+    const { labels, leaves, retracted } = stack.dagItem;
+    expect(await dagCounts(page)).toEqual({
+      nodes: labels.length,
+      leaves: leaves.length,
+      retracted: retracted.length,
+    });
+    expect(await page.locator('h1').textContent()).toBe(`Item ${stack.dagItem.itemId}`);
+    await screenshot(page, 'item-dag');
+    await page.close();
+  });
+
+  it('redraws the DAG as it stood at the time the as-of slider is moved to', async () => {
+    const page = await openWithKey(`/items/${stack.dagItem.itemId}`);
+    await dagCounts(page);
+    const slider = page.getByRole('slider', { name: 'as of' });
+    const labelsAt = (time: string) =>
+      stack.dagItem.labels.filter((label) => Date.parse(label.eventTime) <= Date.parse(time)).length;
+
+    await slider.focus();
+    await page.keyboard.press('Home');
+    const registered = await page.locator('#as-of-time').textContent();
+    // At registration the item had no label yet.
+    expect(await dagCounts(page, registered!)).toEqual({ nodes: 0, leaves: 0, retracted: 0 });
+
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const second = (await page.locator('#as-of-time').textContent())!;
+    // Two labels of a correction chain, nothing retracted yet: the newer is the one leaf.
+    expect(await dagCounts(page, second)).toEqual({ nodes: labelsAt(second), leaves: 1, retracted: 0 });
+    expect(labelsAt(second)).toBe(2);
+    await screenshot(page, 'item-dag-as-of');
+
+    await page.keyboard.press('End');
+    expect(await dagCounts(page)).toMatchObject({ nodes: stack.dagItem.labels.length, retracted: 1 });
+    await page.close();
+  });
+
+  it('says so when the item does not exist', async () => {
+    const page = await openWithKey('/items/no-such-item');
+    const error = page.locator('main .error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/no-such-item/);
+    await page.close();
+  });
+});
+
+describe('lineage page', () => {
+  interface Graph {
+    nodes: { kind: string }[];
+  }
+
+  it('shows upstream lineage with its runs and artifact versions, to the depth asked', async () => {
+    const page = await openWithKey('/lineage');
+    await page.getByLabel('Node').fill(stack.lineage.node);
+    await page.getByLabel('Direction').selectOption('upstream');
+    await page.getByLabel('Depth').fill('5');
+    await page.getByRole('button', { name: 'Show' }).click();
+
+    const summary = page.locator('#lineage-summary');
+    await summary.waitFor();
+    const deep = await apiJson<Graph>(
+      `/v1/lineage?node=${encodeURIComponent(stack.lineage.node)}&direction=upstream&depth=5`,
+    );
+    expect(Number(await summary.getAttribute('data-steps'))).toBe(stack.lineage.steps.length);
+    expect(Number(await summary.getAttribute('data-artifacts'))).toBe(
+      deep.nodes.filter((node) => node.kind === 'artifact').length,
+    );
+    expect(Number(await summary.getAttribute('data-runs'))).toBe(1);
+    expect(await page.locator('#runs').textContent()).toContain(stack.lineage.runId);
+    await screenshot(page, 'lineage');
+
+    await page.getByLabel('Depth').fill('2');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#lineage-summary', { hasText: 'to depth 2' }).waitFor();
+    const shallow = await apiJson<Graph>(
+      `/v1/lineage?node=${encodeURIComponent(stack.lineage.node)}&direction=upstream&depth=2`,
+    );
+    const shallowSteps = shallow.nodes.filter((node) => node.kind === 'step').length;
+    expect(Number(await page.locator('#lineage-summary').getAttribute('data-steps'))).toBe(shallowSteps);
+    expect(shallowSteps).toBeLessThan(stack.lineage.steps.length);
+    await page.close();
+  });
+});
+
+describe('releases page', () => {
+  it('shows a release with its manifest hash and rendered datasheet', async () => {
+    const page = await openWithKey('/releases');
+    await page.getByLabel('Snapshot id').fill(stack.release.snapshotId);
+    await page.getByRole('button', { name: 'Open' }).click();
+
+    const hash = page.locator('#manifest-hash');
+    await hash.waitFor();
+    expect(await hash.textContent()).toBe(stack.release.manifestSha256);
+    const datasheetTitle = page.frameLocator('#datasheet').locator('h1');
+    await datasheetTitle.waitFor();
+    expect(await datasheetTitle.textContent()).toContain(`Datasheet: ${stack.release.name}`);
+    await screenshot(page, 'release');
+    await page.close();
+  });
+});
+
+describe('serving', () => {
+  it('answers deep links with the app while the API keeps its own answers', async () => {
+    const deepLink = await fetch(`${stack.url}/items/img-f`);
+    expect(deepLink.status).toBe(200);
+    expect(deepLink.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await deepLink.text()).toContain('<div id="tooltip"');
+
+    const api = await fetch(`${stack.url}/v1/items/img-f`);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const unknownAsset = await fetch(`${stack.url}/assets/missing.js`);
+    expect(unknownAsset.status).toBe(404);
+    expect(unknownAsset.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const unknownApiPath = await fetch(`${stack.url}/v1/nothing-here`);
+    expect(unknownApiPath.status).toBe(404);
+    expect(unknownApiPath.headers.get('content-type')).not.toMatch(/html/);
+  });
+});
