@@ -168,7 +168,7 @@ export const uuidOf = (space: number, counter: number) =>
   `${space.toString(16).padStart(8, '0')}-0000-4000-8000-${counter.toString(16).padStart(12, '0')}`;
 
 /**
- * A valid mixed history of about `6 × items + 3 × ceil(items / 50)` events: per item a registration,
+ * A valid mixed history of about `5.33 × items + 3 × items / 50` events: per item a registration,
  * two labels consolidated by a correction, a review, and every third item a retraction of the
  * correction; a run with one step per 50 items.
  */

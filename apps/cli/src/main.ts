@@ -2,16 +2,20 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '@strata/config';
 import { registerBroker } from './commands/broker.command';
+import { registerBuilds } from './commands/builds.command';
 import { registerDemo } from './commands/demo.command';
 import { registerGateway } from './commands/gateway.command';
 import { registerKeys } from './commands/keys.command';
 import { registerMigrate } from './commands/migrate.command';
+import { registerProjector } from './commands/projector.command';
 import { registerQueryApi } from './commands/query-api.command';
+import { registerRebuild } from './commands/rebuild.command';
 import { registerRegistry } from './commands/registry.command';
 import { registerSchemasCommand } from './commands/schemas.command';
 import { registerSnapshot } from './commands/snapshot.command';
 import { registerTopics } from './commands/topics.command';
 import { registerUp } from './commands/up.command';
+import { registerVerify } from './commands/verify.command';
 
 export function buildProgram(): Command {
   const program = new Command('strata')
@@ -21,6 +25,10 @@ export function buildProgram(): Command {
   registerBroker(program);
   registerMigrate(program);
   registerQueryApi(program);
+  registerProjector(program);
+  registerRebuild(program);
+  registerBuilds(program);
+  registerVerify(program);
   registerSnapshot(program);
   registerGateway(program);
   registerKeys(program);

@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKnex } from '@strata/database';
+import { prometheusSample } from '@strata/testing';
+import { checksumBuild, loadCheckpoints } from '@strata/views';
+import { viewsProjection } from '@strata/projector';
+import { startProjector, type RunningProjector } from '../../apps/projector/src/start';
+import {
+  liveSchema,
+  logEnds,
+  mixedHistory,
+  publish,
+  referenceChecksum,
+  rowCounts,
+  silentLogger,
+  startProjectorTestStack,
+  waitForCheckpoints,
+  type ProjectorTestStack,
+} from './support';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function stackWith(label: string): Promise<ProjectorTestStack> {
+  const env = await startProjectorTestStack(label);
+  cleanups.push(() => env.stop());
+  return env;
+}
+
+const optionsOf = (env: ProjectorTestStack, group: string) => ({
+  brokers: env.stack.brokers,
+  registryUrl: env.stack.registryUrl,
+  knex: env.knex,
+  logger: silentLogger,
+  groupId: env.stack.uniqueName(group),
+  // Small batches: many transactions, so stops land between and inside them.
+  fetch: { maxBytesPerPartition: 16 * 1024 },
+});
+
+async function projectedSoFar(env: ProjectorTestStack, schema: string): Promise<number> {
+  const checkpoints = await loadCheckpoints(env.knex, schema, viewsProjection);
+  return checkpoints.reduce((sum, checkpoint) => sum + checkpoint.nextOffset, 0);
+}
+
+describe('exactly once', () => {
+  it('stopping and restarting the projector mid-stream gives the same views as applying the events in one go', async () => {
+    const env = await stackWith('restart');
+    const events = await publish(env.stack, mixedHistory(1500));
+    const ends = await logEnds(env.kafka);
+    const total = ends.reduce((sum, end) => sum + end.nextOffset, 0);
+
+    let restarts = 0;
+    let projected = 0;
+    while (projected < total) {
+      const projector = await startProjector(optionsOf(env, 'restart'));
+      const schema = await liveSchema(env.knex);
+      const before = projected;
+      while (projected === before) {
+        await sleep(20);
+        projected = await projectedSoFar(env, schema);
+      }
+      await projector.stop();
+      projected = await projectedSoFar(env, schema);
+      restarts++;
+      if (restarts === 4) break;
+    }
+    expect(projected).toBeLessThan(total); // the stops did land mid-stream
+
+    const projector = await startProjector(optionsOf(env, 'restart'));
+    try {
+      const schema = await liveSchema(env.knex);
+      await waitForCheckpoints(env.knex, () => schema, ends);
+      const reference = await referenceChecksum(env.knex, 'reference', events);
+      expect(await checksumBuild(env.knex, schema)).toBe(reference);
+      expect(await rowCounts(env.knex, schema)).toEqual(await rowCounts(env.knex, 'reference'));
+    } finally {
+      await projector.stop();
+    }
+  });
+
+  it('retries batches through PostgreSQL connection losses (57P01) without skipping or repeating one', async () => {
+    const env = await stackWith('pg-outage');
+    const events = await publish(env.stack, mixedHistory(1200));
+    const ends = await logEnds(env.kafka);
+    // The projector's own pool, so terminating its connections leaves the test's alone.
+    const projectorUrl = new URL(env.stack.databaseUrl);
+    projectorUrl.searchParams.set('application_name', 'projector-under-test');
+    const projectorKnex = createKnex(projectorUrl.toString());
+    cleanups.push(() => projectorKnex.destroy());
+    const projector = await startProjector({ ...optionsOf(env, 'outage'), knex: projectorKnex });
+    cleanups.push(() => projector.stop());
+    const schema = await liveSchema(env.knex);
+    const total = ends.reduce((sum, end) => sum + end.nextOffset, 0);
+    let terminated = 0;
+    while ((await projectedSoFar(env, schema)) < total && terminated < 200) {
+      const { rows } = await env.knex.raw(
+        `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'projector-under-test'`,
+      );
+      terminated += Number(rows[0].n);
+      await sleep(50);
+    }
+    expect(terminated).toBeGreaterThan(0);
+    await waitForCheckpoints(env.knex, () => schema, ends);
+    expect(await checksumBuild(env.knex, schema)).toBe(
+      await referenceChecksum(env.knex, 'reference', events),
+    );
+  });
+
+  it('two projector instances in one group split the partitions and build what one would', async () => {
+    const env = await stackWith('group');
+    const running: RunningProjector[] = [];
+    cleanups.push(async () => {
+      for (const projector of running) await projector.stop();
+    });
+    for (let index = 0; index < 2; index++) {
+      running.push(await startProjector({ ...optionsOf(env, 'shared'), metricsPort: 0, host: '127.0.0.1' }));
+    }
+    await waitForStableGroup(env, env.stack.uniqueName('shared'), 2);
+
+    const events = await publish(env.stack, mixedHistory(600));
+    const schema = await liveSchema(env.knex);
+    await waitForCheckpoints(env.knex, () => schema, await logEnds(env.kafka));
+
+    const projectedBy = await Promise.all(
+      running.map(async (projector) => {
+        const metrics = await (await fetch(`${projector.metricsUrl}/metrics`)).text();
+        return prometheusSample(metrics, 'strata_events_projected_total') ?? 0;
+      }),
+    );
+    expect(projectedBy.every((count) => count > 0)).toBe(true);
+    expect(projectedBy[0] + projectedBy[1]).toBe(events.length);
+    expect(await checksumBuild(env.knex, schema)).toBe(
+      await referenceChecksum(env.knex, 'reference', events),
+    );
+  });
+});
+
+async function waitForStableGroup(env: ProjectorTestStack, groupId: string, members: number): Promise<void> {
+  const admin = env.kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const { groups } = await admin.describeGroups([groupId]);
+      if (groups[0]?.state === 'Stable' && groups[0].members.length === members) return;
+      await sleep(100);
+    }
+    throw new Error(`group ${groupId} did not settle with ${members} members`);
+  } finally {
+    await admin.disconnect();
+  }
+}
