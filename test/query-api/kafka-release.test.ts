@@ -39,6 +39,7 @@ describe('releases on Kafka', () => {
     const release: Release = {
       snapshotId: randomUUID(),
       name: 'pets-v1',
+      namespace: 'vision',
       dataset: 'pets',
       task: null,
       strategy: 'majority:class',
@@ -77,7 +78,11 @@ describe('releases on Kafka', () => {
         manifestSha256: release.manifestSha256,
         itemCount: 4,
         labelCount: 5,
-        envelope: { eventTime: Date.parse(release.createdAt), actor: { kind: 'SERVICE' } },
+        envelope: {
+          eventTime: Date.parse(release.createdAt),
+          namespace: 'vision',
+          actor: { kind: 'SERVICE' },
+        },
       },
     });
   });

@@ -100,18 +100,10 @@ describe('problem responses', () => {
   });
 
   it('rejects a malformed release request naming the field', async () => {
-    const response = await fetch(`${harness.api.url}/v1/snapshots`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: '', strategy: 'latest' }),
-    });
+    const response = await harness.post('/v1/snapshots', { name: '', strategy: 'latest' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ parameter: 'name' });
-    const unknownSnapshot = await fetch(`${harness.api.url}/v1/snapshots`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'x', asOf: 'soon' }),
-    });
+    const unknownSnapshot = await harness.post('/v1/snapshots', { name: 'x', asOf: 'soon' });
     expect(unknownSnapshot.status).toBe(400);
     expect(await unknownSnapshot.json()).toMatchObject({ parameter: 'asOf' });
   });

@@ -4,7 +4,7 @@ import { dropBuildSchema } from '@strata/views';
 import { petsScenario } from './support/pets-scenario';
 import { historyLogOffsets, projectingPublisher } from './support/projecting-publisher';
 import { parseWithPythonProv } from './support/python-prov';
-import { startHarness, type QueryApiHarness } from './support/query-api-harness';
+import { startHarness, withKey, type QueryApiHarness } from './support/query-api-harness';
 import { ViewsSeeder } from './support/views-seeder';
 
 const scenario = petsScenario();
@@ -39,11 +39,7 @@ interface Release {
 }
 
 async function freeze(body: Record<string, unknown>): Promise<{ status: number; release: Release }> {
-  const response = await fetch(`${harness.api.url}/v1/snapshots`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const response = await harness.post('/v1/snapshots', body);
   return { status: response.status, release: (await response.json()) as Release };
 }
 
@@ -183,7 +179,10 @@ describe('releases', () => {
     expect(text).toContain('git:abc123');
     expect(text).toContain('{"stage":4}');
     expect(text).toContain('| camera-1 | CC-BY-4.0 | 6 |');
-    const html = await harness.get(`/v1/snapshots/${majority.snapshotId}/datasheet`, { accept: 'text/html' });
+    const html = await harness.get(`/v1/snapshots/${majority.snapshotId}/datasheet`, {
+      ...withKey(harness.keys.reader),
+      accept: 'text/html',
+    });
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(await html.text()).toContain('<h1>Datasheet: pets-v1</h1>');
   });

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
+import { ApiKeyStore, ApiKeyVerifier } from '@strata/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../apps/query-api/src/common/limits';
 import { createQueryApiApp } from '../../apps/query-api/src/start';
@@ -17,6 +18,7 @@ let database: TestDatabase;
 let app: NestFastifyApplication;
 let url: string;
 let pagesRead = 0;
+let key: string;
 
 const unused = () => Promise.reject(new Error('not used by this test'));
 
@@ -32,7 +34,10 @@ beforeAll(async () => {
   for (let start = 0; start < history.events.length; start += 5000) {
     await seeder.apply(history.events.slice(start, start + 5000));
   }
+  const store = new ApiKeyStore(database.knex);
+  key = (await store.create({ name: 'trainer', scopes: ['read'], namespaces: ['test'] })).key;
   const dependencies = {
+    access: { keys: new ApiKeyVerifier(store) },
     knex: database.knex,
     logger: pino({ level: 'silent' }),
     publisher: { publish: unused } as ReleasePublisher,
@@ -60,7 +65,7 @@ describe('training-set streaming', () => {
     // A last full page is followed by an empty one that says the export is over.
     const totalPages = itemCount / limits.exportChunkItems + 1;
     const body = await new Promise<string>((resolve, reject) => {
-      http.get(`${url}/v1/training-set?dataset=big`, (response) => {
+      http.get(`${url}/v1/training-set?dataset=big`, { headers: { 'x-api-key': key } }, (response) => {
         const chunks: Buffer[] = [];
         response.once('data', (first: Buffer) => {
           chunks.push(first);

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ApiKeyVerifier } from '@strata/auth';
+import { API_KEY_ACCESS, ApiKeyGuard, type ApiKeyVerifier, type KeyRateLimiter } from '@strata/auth';
 import { ObservabilityModule, type Observability } from '@strata/observability';
 import type { EventEncoder, EventSink } from '@strata/sdk';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { API_KEY_VERIFIER, WriteKeyGuard } from './auth/api-key.guard';
 import { DocsController } from './docs.controller';
 import { EVENT_CHECKS, type EventChecks } from './events/event-batch';
 import { EventsController } from './events/events.controller';
@@ -25,6 +24,8 @@ export interface GatewayDependencies {
   encoder: EventEncoder;
   sink: EventSink;
   keys: Pick<ApiKeyVerifier, 'verify'>;
+  /** Requests per API key; absent: unlimited. */
+  rateLimiter?: KeyRateLimiter;
   checks: EventChecks;
   limits: IngestLimits;
   /** Health (/health/live, /health/ready) and /metrics. */
@@ -49,10 +50,13 @@ export class GatewayModule {
       controllers: [EventsController, OpenLineageController, LabelStudioController, DocsController],
       providers: [
         IngestService,
-        WriteKeyGuard,
+        ApiKeyGuard,
         { provide: EVENT_ENCODER, useValue: dependencies.encoder },
         { provide: EVENT_SINK, useValue: dependencies.sink },
-        { provide: API_KEY_VERIFIER, useValue: dependencies.keys },
+        {
+          provide: API_KEY_ACCESS,
+          useValue: { keys: dependencies.keys, rateLimiter: dependencies.rateLimiter },
+        },
         { provide: EVENT_CHECKS, useValue: dependencies.checks },
         { provide: INGEST_LIMITS, useValue: dependencies.limits },
         { provide: ANNOTATION_HISTORY, useValue: new AnnotationHistoryCache() },

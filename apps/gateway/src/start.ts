@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyStore, ApiKeyVerifier } from '@strata/auth';
+import { ApiKeyStore, ApiKeyVerifier, KeyRateLimiter, type RateLimitPolicy } from '@strata/auth';
 import type { StrataConfig } from '@strata/config';
 import { createKnex } from '@strata/database';
 import { createKafka } from '@strata/kafka';
@@ -28,6 +28,14 @@ export interface GatewayOptions {
   host?: string;
   /** Largest request body accepted; default 5 MiB. */
   bodyLimitBytes?: number;
+  /** Time a client has to send a whole request; slower ones get a 408. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** An idle connection is closed after this long; default 60 s. */
+  connectionTimeoutMs?: number;
+  /** Requests per API key (a token bucket per key id); default 200/s in bursts of 400. */
+  rateLimit?: RateLimitPolicy;
+  /** How long a verified key is trusted before it is looked up again; default 5 s. */
+  keyCacheTtlMs?: number;
   /** Largest encoded event accepted; default 1,000,000 bytes (under Kafka's default 1 MiB message limit). */
   maxEventBytes?: number;
   /** Retries of one produce request (exponential backoff from 100 ms) before answering 503; default 5. */
@@ -87,12 +95,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         logger,
         encoder: createRegistryEncoder(registryUrl),
         sink,
-        keys: new ApiKeyVerifier(new ApiKeyStore(knex)),
+        keys: new ApiKeyVerifier(new ApiKeyStore(knex), { ttlMs: options.keyCacheTtlMs ?? 5_000 }),
+        rateLimiter: new KeyRateLimiter(options.rateLimit ?? { ratePerSecond: 200, burst: 400 }),
         checks: eventModelChecks,
         limits: { maxEventBytes: options.maxEventBytes ?? 1_000_000 },
         observability,
       },
-      { bodyLimitBytes: options.bodyLimitBytes ?? 5 * 1024 * 1024 },
+      {
+        bodyLimitBytes: options.bodyLimitBytes ?? 5 * 1024 * 1024,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connectionTimeoutMs: options.connectionTimeoutMs,
+      },
     );
     await app.listen(options.port ?? config.gatewayPort, options.host ?? '127.0.0.1');
   } catch (error) {

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { ApiKeyStore, ApiKeyVerifier, KeyRateLimiter } from '@strata/auth';
 import type { StrataConfig } from '@strata/config';
 import { createKnex } from '@strata/database';
 import { createKafka } from '@strata/kafka';
 import { UnavailableError } from './common/errors';
+import { defaultServiceLimits, type ServiceLimits } from './common/limits';
+import { withStatementTimeout } from './common/statement-timeout';
 import { KafkaLogOffsets } from './kafka/kafka-log-offsets';
 import { SdkReleasePublisher } from './kafka/sdk-release-publisher';
 import type { LogOffsets, QueryApiDependencies, ReleasePublisher } from './ports';
@@ -15,8 +18,13 @@ export interface QueryApiConnectionOptions {
   brokers?: string[];
   /** Schema registry; default config.schemaRegistryUrl. */
   registryUrl?: string;
-  /** A pool to share (it is then not closed here); default a new pool on config.databaseUrl. */
+  /**
+   * A pool to share (it is then not closed here, and keeps its own statement_timeout); default a new
+   * pool on config.databaseUrl with limits.statementTimeoutMs.
+   */
   knex?: Knex;
+  /** Overrides of defaultServiceLimits (body size, timeouts, rate limit per key). */
+  limits?: Partial<ServiceLimits>;
   /** Publish releases through this instead of a producer of our own (e.g. a process's shared one). */
   publisher?: ReleasePublisher;
   /** Resolve times to offsets through this instead of a Kafka admin of our own. */
@@ -34,10 +42,14 @@ const withoutKafka: ReleasePublisher & LogOffsets = {
 /** The outside resources of the query API (pool, Kafka admin, producer), and how to let them go. */
 export function createQueryApiDependencies(options: QueryApiConnectionOptions): {
   dependencies: QueryApiDependencies;
+  limits: ServiceLimits;
   close(): Promise<void>;
 } {
   const logger = options.logger.child({ component: 'query-api' });
-  const knex = options.knex ?? createKnex(options.config.databaseUrl, { max: 20 });
+  const limits = { ...defaultServiceLimits, ...options.limits };
+  const knex =
+    options.knex ??
+    createKnex(withStatementTimeout(options.config.databaseUrl, limits.statementTimeoutMs), { max: 20 });
   const brokers = options.brokers ?? options.config.kafkaBrokers;
   const registryUrl = options.registryUrl ?? options.config.schemaRegistryUrl;
   const kafka = brokers?.length ? createKafka({ brokers, clientId: 'strata-query-api', logger }) : undefined;
@@ -52,7 +64,12 @@ export function createQueryApiDependencies(options: QueryApiConnectionOptions): 
       logger,
       publisher: options.publisher ?? ownPublisher ?? withoutKafka,
       logOffsets: options.logOffsets ?? ownLogOffsets ?? withoutKafka,
+      access: {
+        keys: new ApiKeyVerifier(new ApiKeyStore(knex), { ttlMs: limits.keyCacheTtlMs }),
+        rateLimiter: new KeyRateLimiter(limits.rateLimit),
+      },
     },
+    limits,
     close: async () => {
       await Promise.allSettled([ownLogOffsets?.close(), ownPublisher?.close()]);
       if (!options.knex) await knex.destroy();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { withApiKeySecurity } from '@strata/auth';
 
 /** Swagger UI's files, served from the installed swagger-ui-dist (no @fastify/static is installed). */
 const swaggerUiAssets: Record<string, string> = {
@@ -22,12 +23,14 @@ const docsPage = `<!doctype html>
 
 /** Publishes the OpenAPI document at /openapi.json and Swagger UI at /docs. */
 export function setUpOpenApi(app: NestFastifyApplication): void {
-  const config = new DocumentBuilder()
+  const config = withApiKeySecurity(new DocumentBuilder())
     .setTitle('Strata query API')
     .setDescription(
       'Labels, leaves and lineage of machine-learning datasets, as of any point of the log; ' +
         'training-set exports, frozen releases with manifests and datasheets, W3C PROV-JSON. ' +
-        'Errors are RFC 9457 problem details (application/problem+json).',
+        'Errors are RFC 9457 problem details (application/problem+json). Every /v1 endpoint needs an API key ' +
+        '(`Authorization: Bearer <key>` or `X-Api-Key: <key>`) with the read scope (admin to freeze releases), ' +
+        'and shows only the data of the namespaces the key grants.',
     )
     .setVersion('1')
     .build();

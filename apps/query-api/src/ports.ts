@@ -1,3 +1,4 @@
+import type { ApiKeyAccess } from '@strata/auth';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { OffsetPosition } from './domain/as-of';
@@ -28,4 +29,6 @@ export interface QueryApiDependencies {
   logger: Logger;
   publisher: ReleasePublisher;
   logOffsets: LogOffsets;
+  /** API keys (the gateway's store) and the per-key rate limiter. */
+  access: ApiKeyAccess;
 }

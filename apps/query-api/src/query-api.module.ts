@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { API_KEY_ACCESS, ApiKeyGuard } from '@strata/auth';
 import { ItemsController } from './controllers/items.controller';
 import { LabelsController } from './controllers/labels.controller';
 import { LineageController } from './controllers/lineage.controller';
@@ -42,6 +43,8 @@ export class QueryApiModule {
         { provide: LOGGER, useValue: dependencies.logger },
         { provide: RELEASE_PUBLISHER, useValue: dependencies.publisher },
         { provide: LOG_OFFSETS, useValue: dependencies.logOffsets },
+        { provide: API_KEY_ACCESS, useValue: dependencies.access },
+        ApiKeyGuard,
         LiveViews,
         ItemsRepository,
         LabelsRepository,

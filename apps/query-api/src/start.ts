@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { defaultServiceLimits, type ServiceLimits } from './common/limits';
 import { PinoNestLogger } from './common/nest-logger';
-import { ProblemFilter } from './common/problem.filter';
+import { clientErrorAnswer, ProblemFilter } from './common/problem.filter';
 import { Observability, ObservabilityModule, postgresReadinessCheck } from '@strata/observability';
 import { createQueryApiDependencies, type QueryApiConnectionOptions } from './dependencies';
 import type { QueryApiDependencies } from './ports';
@@ -32,17 +33,27 @@ export interface RunningQueryApi {
  * Builds the Nest application over the given dependencies, with /health/live, /health/ready and
  * /metrics, without listening.
  */
-export async function createQueryApiApp(dependencies: QueryApiDependencies): Promise<NestFastifyApplication> {
+export async function createQueryApiApp(
+  dependencies: QueryApiDependencies,
+  limits: ServiceLimits = defaultServiceLimits,
+): Promise<NestFastifyApplication> {
   const observability = new Observability({
     service: 'query-api',
     checks: [postgresReadinessCheck(dependencies.knex)],
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     QueryApiModule.with(dependencies, [ObservabilityModule.forRoot(observability)]),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    new FastifyAdapter({
+      bodyLimit: limits.bodyLimitBytes,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionTimeout: limits.connectionTimeoutMs,
+      // Node checks request timeouts every connectionsCheckingInterval (30 s by default).
+      http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(limits.requestTimeoutMs / 4)) },
+      clientErrorHandler: clientErrorAnswer(limits),
+    }),
     { logger: new PinoNestLogger(dependencies.logger) },
   );
-  app.useGlobalFilters(new ProblemFilter(dependencies.logger));
+  app.useGlobalFilters(new ProblemFilter(dependencies.logger, limits));
   setUpOpenApi(app);
   setUpExplorer(app, dependencies.logger);
   await app.init();
@@ -54,9 +65,9 @@ export async function createQueryApiApp(dependencies: QueryApiDependencies): Pro
  * embeds it; `strata query-api` runs it alone. Kafka is only needed to freeze releases.
  */
 export async function startQueryApi(options: StartQueryApiOptions): Promise<RunningQueryApi> {
-  const { dependencies, close: closeDependencies } = createQueryApiDependencies(options);
+  const { dependencies, limits, close: closeDependencies } = createQueryApiDependencies(options);
   try {
-    const app = await createQueryApiApp(dependencies);
+    const app = await createQueryApiApp(dependencies, limits);
     await app.listen({ port: options.port ?? options.config.apiPort, host: options.host ?? '0.0.0.0' });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';

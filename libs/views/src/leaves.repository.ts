@@ -28,7 +28,9 @@ export interface DatasetLeavesPage {
 
 /** Every statement of leaf questions; `s` is the quoted build schema, bindings are named. */
 const statements = (s: string) => {
-  const items = visibleAsOf('i', ':itemsTopic');
+  // Readers see only their namespaces' items; a null list (trusted callers) means every namespace.
+  const items = `${visibleAsOf('i', ':itemsTopic')}
+         AND (:namespaces::text[] IS NULL OR i.namespace = ANY(:namespaces::text[]))`;
   /** Leaf keys of `:itemIds` from the incrementally maintained table (only valid for `latest`). */
   const maintainedLeafKeys = `
     SELECT l.item_id, l.label_id, l.latest_verdict FROM ${s}.label_leaves l WHERE l.item_id IN (SELECT unnest(:itemIds::text[]))`;
@@ -142,7 +144,13 @@ export async function itemLeaves(
 export async function datasetLeaves(
   db: Queryable,
   schemaName: string,
-  query: { dataset: string; task?: string; afterItemId?: string; limit: number },
+  query: {
+    dataset: string;
+    task?: string;
+    afterItemId?: string;
+    limit: number;
+    namespaces?: readonly string[];
+  },
   asOf: AsOf = latest,
 ): Promise<DatasetLeavesPage> {
   assertPageLimit(query.limit);
@@ -152,6 +160,7 @@ export async function datasetLeaves(
     dataset: query.dataset,
     afterItemId: query.afterItemId ?? '',
     limit: query.limit,
+    namespaces: query.namespaces ?? null,
   });
   return pageWithLeaves(
     db,
@@ -167,7 +176,7 @@ export async function datasetLeaves(
 export async function allItemLeaves(
   db: Queryable,
   schemaName: string,
-  query: { afterItemId?: string; limit: number },
+  query: { afterItemId?: string; limit: number; namespaces?: readonly string[] },
   asOf: AsOf = latest,
 ): Promise<DatasetLeavesPage> {
   assertPageLimit(query.limit);
@@ -176,6 +185,7 @@ export async function allItemLeaves(
     ...asOfBindings(asOf),
     afterItemId: query.afterItemId ?? '',
     limit: query.limit,
+    namespaces: query.namespaces ?? null,
   });
   return pageWithLeaves(
     db,

@@ -13,6 +13,8 @@ export interface LineageQuery {
   maxDepth: number;
   /** Most artifacts plus steps returned, the start included; nearer nodes are kept first. */
   maxNodes: number;
+  /** Walk only through steps of these namespaces (a reader's); absent: every namespace. */
+  namespaces?: readonly string[];
 }
 
 export interface LineageGraph {
@@ -46,6 +48,8 @@ const statements = (s: string) => ({
             SELECT 'step' AS node_kind, e.step_id AS node_id FROM ${s}.lineage_edges e
              WHERE walk.node_kind = 'artifact' AND e.artifact_key = walk.node_id AND e.direction = :artifactSide
                AND ${visibleAsOf('e', ':runsTopic')}
+               AND (:namespaces::text[] IS NULL OR EXISTS (SELECT 1 FROM ${s}.run_steps t
+                     WHERE t.step_id = e.step_id AND t.namespace = ANY(:namespaces::text[])))
             UNION ALL
             SELECT 'artifact', e.artifact_key FROM ${s}.lineage_edges e
              WHERE walk.node_kind = 'step' AND e.step_id = walk.node_id AND e.direction = :stepSide
@@ -95,6 +99,7 @@ export async function lineage(
     stepSide: upstream ? 'INPUT' : 'OUTPUT',
     maxDepth: query.maxDepth,
     maxNodes: query.maxNodes,
+    namespaces: query.namespaces ?? null,
   });
   const [graph] = rows as LineageGraph[];
   return graph;

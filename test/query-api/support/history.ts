@@ -13,6 +13,8 @@ type OffsetPosition = { topic: string; partition: number; offset: number };
 export class History {
   readonly events: PositionedEvent[] = [];
   private readonly nextOffsets = new Map<string, number>();
+  /** The namespace of the events added from now on. */
+  namespace = 'test';
   private clock: number;
 
   constructor(
@@ -172,7 +174,7 @@ export class History {
     return {
       eventId: randomUUID(),
       eventTime: this.clock,
-      namespace: 'test',
+      namespace: this.namespace,
       producer: { name: 'query-api-tests', version: '1' },
       actor: { kind: 'HUMAN', id: 'tester' },
     };

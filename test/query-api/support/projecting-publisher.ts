@@ -13,7 +13,11 @@ import type { ViewsSeeder } from './views-seeder';
 export function projectingPublisher(history: History, seeder: () => ViewsSeeder): ReleasePublisher {
   return {
     publish: async (release) => {
-      const envelope = { ...history.envelope(), eventTime: Date.parse(release.createdAt) };
+      const envelope = {
+        ...history.envelope(),
+        eventTime: Date.parse(release.createdAt),
+        namespace: release.namespace,
+      };
       const event = history.add(Topics.snapshots, 0, {
         type: 'SnapshotFrozen',
         event: { envelope, ...snapshotFrozenOf(release) },

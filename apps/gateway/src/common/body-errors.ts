@@ -8,14 +8,42 @@ import {
   type HttpServer,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+
+type RefusalStatus = HttpStatus.BAD_REQUEST | HttpStatus.PAYLOAD_TOO_LARGE | HttpStatus.REQUEST_TIMEOUT;
 
 /** The answer to a body that is refused as a whole, shaped like every other refusal of the gateway. */
-function bodyRefusal(status: HttpStatus.BAD_REQUEST | HttpStatus.PAYLOAD_TOO_LARGE, problem: string) {
+function bodyRefusal(status: RefusalStatus, problem: string) {
   return {
     statusCode: status,
-    error: status === HttpStatus.PAYLOAD_TOO_LARGE ? 'Payload Too Large' : 'Bad Request',
+    error: STATUS_CODES[status],
     message: `${problem}; nothing was written`,
     issues: [{ index: -1, field: '(body)', message: problem }],
+  };
+}
+
+/**
+ * Answers a request Node refused before Fastify saw it — one that did not arrive within
+ * `requestTimeoutMs` (a slow or stalled client), or malformed HTTP — then closes the connection.
+ */
+export function clientErrorAnswer(requestTimeoutMs: number) {
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = timedOut ? HttpStatus.REQUEST_TIMEOUT : HttpStatus.BAD_REQUEST;
+    const body = JSON.stringify(
+      bodyRefusal(
+        status,
+        timedOut
+          ? `requestTimeoutMs: the request did not arrive within ${requestTimeoutMs} ms`
+          : 'the request is not valid HTTP',
+      ),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   };
 }
 

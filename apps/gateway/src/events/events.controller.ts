@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { WriteKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { Body, Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException, type EventIssue } from '../common/http-errors';
 import { checkEventBatch, EVENT_CHECKS, type EventChecks } from './event-batch';
 import { IngestService } from './ingest.service';
@@ -19,9 +19,8 @@ export interface IngestResponse {
 }
 
 @ApiTags('ingest')
-@ApiHeader({ name: 'Authorization', description: 'Bearer <API key> (or send X-Api-Key)', required: false })
 @Controller('v1/events')
-@UseGuards(WriteKeyGuard)
+@RequiresApiKey('write')
 export class EventsController {
   constructor(
     private readonly ingest: IngestService,

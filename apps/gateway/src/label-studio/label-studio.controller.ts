@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { WriteKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException } from '../common/http-errors';
 import { IngestService } from '../events/ingest.service';
 import { AnnotationHistoryCache } from './annotation-history';
@@ -11,7 +11,7 @@ export const ANNOTATION_HISTORY = Symbol('AnnotationHistory');
 /** Label Studio's webhook target: configure it with the API key as a header and `?namespace=`. */
 @ApiTags('label-studio')
 @Controller('v1/webhooks/label-studio')
-@UseGuards(WriteKeyGuard)
+@RequiresApiKey('write')
 export class LabelStudioController {
   constructor(
     private readonly ingest: IngestService,

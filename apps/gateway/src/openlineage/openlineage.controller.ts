@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { WriteKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException, type EventIssue } from '../common/http-errors';
 import { IngestService, type IndexedEvent } from '../events/ingest.service';
 import { mapOpenLineageEvent } from './openlineage.mapping';
@@ -20,7 +20,7 @@ interface LineageResponse {
 /** OpenLineage's HTTP transport endpoints, so Airflow, Spark or dbt integrations report runs unchanged. */
 @ApiTags('openlineage')
 @Controller('api/v1/lineage')
-@UseGuards(WriteKeyGuard)
+@RequiresApiKey('write')
 export class OpenLineageController {
   constructor(private readonly ingest: IngestService) {}
 

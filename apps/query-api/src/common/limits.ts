@@ -1,3 +1,4 @@
+import type { RateLimitPolicy } from '@strata/auth';
 import { BadParameterError } from './errors';
 
 /**
@@ -36,3 +37,28 @@ export function parseBoundedInteger(
   }
   return value;
 }
+
+/** Limits of the HTTP service and its database sessions; each can be set through StartQueryApiOptions. */
+export interface ServiceLimits {
+  /** Largest request body (only POST /v1/snapshots takes one). */
+  bodyLimitBytes: number;
+  /** Time a client has to send a whole request (headers and body); slower ones get a 408. */
+  requestTimeoutMs: number;
+  /** A connection idle this long (e.g. a client that stopped reading an export) is closed. */
+  connectionTimeoutMs: number;
+  /** PostgreSQL statement_timeout of the API's own connections; a longer query is cancelled (503). */
+  statementTimeoutMs: number;
+  /** Requests per API key: a token bucket per key id. */
+  rateLimit: RateLimitPolicy;
+  /** How long a verified key is trusted before it is looked up again (so a revocation takes this long). */
+  keyCacheTtlMs: number;
+}
+
+export const defaultServiceLimits: ServiceLimits = {
+  bodyLimitBytes: 64 * 1024,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 120_000,
+  statementTimeoutMs: 30_000,
+  rateLimit: { ratePerSecond: 50, burst: 100 },
+  keyCacheTtlMs: 5_000,
+};

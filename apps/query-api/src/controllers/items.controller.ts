@@ -2,11 +2,15 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAsOfQuery, ApiItemIdParam, ApiProblems } from '../common/openapi-decorators';
 import { SingleQuery } from '../common/single-query';
+import { RequiresApiKey } from '@strata/auth';
+import { ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import { parseIdentifier } from '../domain/node-id';
 import { AsOfResolver } from '../services/as-of.resolver';
 import { ItemsService } from '../services/items.service';
 
 @ApiTags('items')
+@RequiresApiKey('read')
 @Controller('v1/items')
 export class ItemsController {
   constructor(
@@ -20,8 +24,12 @@ export class ItemsController {
   @ApiAsOfQuery()
   @ApiOkResponse({ description: '`{ item, leaves }`; each leaf carries `latestVerdict` of its last review' })
   @ApiProblems('no such item at that point of the log')
-  async item(@Param('itemId') itemId: string, @SingleQuery('asOf') asOf?: string) {
-    return this.items.item(await this.asOf.resolve(asOf), parseIdentifier(itemId, 'itemId'));
+  async item(
+    @ReaderVisibility() visibility: Visibility,
+    @Param('itemId') itemId: string,
+    @SingleQuery('asOf') asOf?: string,
+  ) {
+    return this.items.item(await this.asOf.resolve(asOf, visibility), parseIdentifier(itemId, 'itemId'));
   }
 
   @Get(':itemId/labels')
@@ -36,8 +44,15 @@ export class ItemsController {
       '`{ itemId, nodes, edges (child corrects parent), leaves, reviews, retractions, authors, tools }`',
   })
   @ApiProblems('no such item at that point of the log')
-  async labels(@Param('itemId') itemId: string, @SingleQuery('asOf') asOf?: string) {
-    return this.items.labelHistory(await this.asOf.resolve(asOf), parseIdentifier(itemId, 'itemId'));
+  async labels(
+    @ReaderVisibility() visibility: Visibility,
+    @Param('itemId') itemId: string,
+    @SingleQuery('asOf') asOf?: string,
+  ) {
+    return this.items.labelHistory(
+      await this.asOf.resolve(asOf, visibility),
+      parseIdentifier(itemId, 'itemId'),
+    );
   }
 
   @Get(':itemId/leaves')
@@ -48,7 +63,11 @@ export class ItemsController {
   @ApiAsOfQuery()
   @ApiOkResponse({ description: '`{ itemId, leaves }` in log order' })
   @ApiProblems('no such item at that point of the log')
-  async leaves(@Param('itemId') itemId: string, @SingleQuery('asOf') asOf?: string) {
-    return this.items.leaves(await this.asOf.resolve(asOf), parseIdentifier(itemId, 'itemId'));
+  async leaves(
+    @ReaderVisibility() visibility: Visibility,
+    @Param('itemId') itemId: string,
+    @SingleQuery('asOf') asOf?: string,
+  ) {
+    return this.items.leaves(await this.asOf.resolve(asOf, visibility), parseIdentifier(itemId, 'itemId'));
   }
 }

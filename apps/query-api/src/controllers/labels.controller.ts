@@ -2,11 +2,15 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAsOfQuery, ApiProblems } from '../common/openapi-decorators';
 import { SingleQuery } from '../common/single-query';
+import { RequiresApiKey } from '@strata/auth';
+import { ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import { parseUuid } from '../domain/node-id';
 import { AsOfResolver } from '../services/as-of.resolver';
 import { LabelsService } from '../services/labels.service';
 
 @ApiTags('labels')
+@RequiresApiKey('read')
 @Controller('v1/labels')
 export class LabelsController {
   constructor(
@@ -22,7 +26,11 @@ export class LabelsController {
   @ApiAsOfQuery()
   @ApiOkResponse({ description: '`{ label, isLeaf, retraction, reviews, ancestors, descendants }`' })
   @ApiProblems('no such label at that point of the log')
-  async label(@Param('labelId') labelId: string, @SingleQuery('asOf') asOf?: string) {
-    return this.labels.label(await this.asOf.resolve(asOf), parseUuid(labelId, 'labelId'));
+  async label(
+    @ReaderVisibility() visibility: Visibility,
+    @Param('labelId') labelId: string,
+    @SingleQuery('asOf') asOf?: string,
+  ) {
+    return this.labels.label(await this.asOf.resolve(asOf, visibility), parseUuid(labelId, 'labelId'));
   }
 }

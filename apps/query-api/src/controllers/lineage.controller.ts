@@ -3,6 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { BadParameterError } from '../common/errors';
 import { limits, parseBoundedInteger } from '../common/limits';
 import { SingleQuery } from '../common/single-query';
+import { RequiresApiKey } from '@strata/auth';
+import { ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import {
   ApiAsOfQuery,
   ApiDepthAndLimitQueries,
@@ -26,6 +29,7 @@ function parseDirection(raw: string | undefined): Direction {
 }
 
 @ApiTags('lineage')
+@RequiresApiKey('read')
 @Controller('v1')
 export class LineageController {
   constructor(
@@ -48,6 +52,7 @@ export class LineageController {
   @ApiOkResponse({ description: '`{ root, nodes, edges, truncated, nextCursor }`' })
   @ApiProblems('the node does not exist at that point of the log')
   async graph(
+    @ReaderVisibility() visibility: Visibility,
     @SingleQuery('node') node?: string,
     @SingleQuery('direction') direction?: string,
     @SingleQuery('depth') depth?: string,
@@ -64,7 +69,7 @@ export class LineageController {
         limit: parseBoundedInteger(limit, 'limit', limits.lineageNodes),
       },
     };
-    return this.lineage.graph(await this.asOf.resolve(asOf), request);
+    return this.lineage.graph(await this.asOf.resolve(asOf, visibility), request);
   }
 
   @Get('items/:itemId/provenance')
@@ -83,12 +88,13 @@ export class LineageController {
   })
   @ApiProblems('no such item at that point of the log')
   async provenance(
+    @ReaderVisibility() visibility: Visibility,
     @Param('itemId') itemId: string,
     @SingleQuery('depth') depth?: string,
     @SingleQuery('asOf') asOf?: string,
   ) {
     return this.lineage.provenanceOf(
-      await this.asOf.resolve(asOf),
+      await this.asOf.resolve(asOf, visibility),
       parseIdentifier(itemId, 'itemId'),
       parseBoundedInteger(depth, 'depth', limits.lineageDepth),
     );

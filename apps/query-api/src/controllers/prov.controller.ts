@@ -2,11 +2,15 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiAsOfQuery, ApiNodeQuery, ApiProblems } from '../common/openapi-decorators';
 import { SingleQuery } from '../common/single-query';
+import { RequiresApiKey } from '@strata/auth';
+import { ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import { parseNodeId } from '../domain/node-id';
 import { AsOfResolver } from '../services/as-of.resolver';
 import { ProvService } from '../services/prov.service';
 
 @ApiTags('provenance')
+@RequiresApiKey('read')
 @Controller('v1/prov')
 export class ProvController {
   constructor(
@@ -27,8 +31,12 @@ export class ProvController {
   @ApiProduces('application/json')
   @ApiOkResponse({ description: 'a PROV-JSON document (https://www.w3.org/submissions/prov-json/)' })
   @ApiProblems('the node does not exist at that point of the log')
-  async document(@SingleQuery('node') node?: string, @SingleQuery('asOf') asOf?: string) {
+  async document(
+    @ReaderVisibility() visibility: Visibility,
+    @SingleQuery('node') node?: string,
+    @SingleQuery('asOf') asOf?: string,
+  ) {
     const nodeId = parseNodeId(node, 'node');
-    return this.prov.document(await this.asOf.resolve(asOf), nodeId);
+    return this.prov.document(await this.asOf.resolve(asOf, visibility), nodeId);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { authorize, RequiresApiKey, RequiresScope, type Principal } from '@strata/auth';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -16,6 +17,8 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { BadParameterError } from '../common/errors';
 import { ApiProblems } from '../common/openapi-decorators';
+import { ApiKeyPrincipal, ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import { prefersHtml } from '../common/content-negotiation';
 import { textStream } from '../common/streams';
 import { manifestLine, type ManifestEntry } from '../domain/training-set';
@@ -25,6 +28,12 @@ import { SnapshotsService } from '../services/snapshots.service';
 class CreateSnapshotBody {
   @ApiProperty({ description: 'release name', example: 'pets-2026-01', maxLength: 200 })
   name!: string;
+  @ApiPropertyOptional({
+    description:
+      'the namespace whose items the release holds (`*`: every namespace, for keys granted `*`); ' +
+      "default the API key's namespace when it has exactly one",
+  })
+  namespace?: string;
   @ApiPropertyOptional({
     description: 'ISO time, offset vector `topic:partition=offset,…`, `snapshot:<id>` or `latest` (default)',
   })
@@ -42,6 +51,7 @@ class CreateSnapshotBody {
 const text = (max: number) => z.string().min(1).max(max);
 const createSnapshotSchema = z.strictObject({
   name: text(200),
+  namespace: text(512).optional(),
   asOf: text(20_000).optional(),
   dataset: text(512).optional(),
   task: text(512).optional(),
@@ -56,15 +66,32 @@ function parseCreateBody(body: unknown): CreateSnapshotBody {
   throw new BadParameterError(issue.path.join('.') || 'body', issue.message);
 }
 
+/** The namespace a release is frozen for: the asked one if the key may administer it, else the key's only one. */
+function releaseNamespace(principal: Principal, requested: string | undefined): string {
+  if (requested === undefined) {
+    if (principal.namespaces.length === 1) return principal.namespaces[0];
+    throw new BadParameterError(
+      'namespace',
+      `required: the API key grants several namespaces (${principal.namespaces.join(', ')})`,
+    );
+  }
+  const decision = authorize(principal, 'admin', requested);
+  if (!decision.allowed) throw new ForbiddenException(decision.reason);
+  return requested;
+}
+
 const releaseDescription =
   '`{ snapshotId, name, dataset, task, strategy, offsets, asOfTime, manifestSha256, itemCount, labelCount, createdAt }`';
 
 @ApiTags('snapshots')
+@RequiresApiKey('read')
 @Controller('v1/snapshots')
 export class SnapshotsController {
   constructor(private readonly snapshots: SnapshotsService) {}
 
   @Post()
+  // Freezing publishes to the log and is an operator's act (issue 9: "snapshot needs an admin scope").
+  @RequiresScope('admin')
   @ApiOperation({
     summary:
       'Freeze a release: resolve the offset vector, build the manifest and its SHA-256, publish SnapshotFrozen',
@@ -76,8 +103,15 @@ export class SnapshotsController {
   @ApiServiceUnavailableResponse({
     description: 'the projector has not reached the requested offsets, or no Kafka',
   })
-  async create(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const { release, stored } = await this.snapshots.create(parseCreateBody(body));
+  async create(
+    @ApiKeyPrincipal() principal: Principal,
+    @ReaderVisibility() visibility: Visibility,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const request = parseCreateBody(body);
+    const namespace = releaseNamespace(principal, request.namespace);
+    const { release, stored } = await this.snapshots.create({ ...request, namespace }, visibility);
     // 202 when the projector has not stored the release yet: it is published, GET will find it later.
     await reply
       .status(stored ? 201 : 202)
@@ -90,8 +124,8 @@ export class SnapshotsController {
   @ApiParam({ name: 'snapshotId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ description: releaseDescription })
   @ApiProblems('no such snapshot')
-  async find(@Param('snapshotId') snapshotId: string) {
-    return this.snapshots.find(parseUuid(snapshotId, 'snapshotId'));
+  async find(@ReaderVisibility() visibility: Visibility, @Param('snapshotId') snapshotId: string) {
+    return this.snapshots.find(parseUuid(snapshotId, 'snapshotId'), visibility);
   }
 
   @Get(':snapshotId/manifest')
@@ -106,8 +140,15 @@ export class SnapshotsController {
   @ApiProduces('text/tab-separated-values')
   @ApiOkResponse({ description: 'the manifest, streamed' })
   @ApiProblems('no such snapshot')
-  async manifest(@Param('snapshotId') snapshotId: string, @Res() reply: FastifyReply): Promise<void> {
-    const { release, entries } = await this.snapshots.manifest(parseUuid(snapshotId, 'snapshotId'));
+  async manifest(
+    @ReaderVisibility() visibility: Visibility,
+    @Param('snapshotId') snapshotId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { release, entries } = await this.snapshots.manifest(
+      parseUuid(snapshotId, 'snapshotId'),
+      visibility,
+    );
     await reply
       .type('text/tab-separated-values; charset=utf-8')
       .header('x-manifest-sha256', release.manifestSha256)
@@ -124,12 +165,13 @@ export class SnapshotsController {
   @ApiOkResponse({ description: 'counts, label distribution, annotators and tools, rates, steps, sources' })
   @ApiProblems('no such snapshot')
   async datasheet(
+    @ReaderVisibility() visibility: Visibility,
     @Param('snapshotId') snapshotId: string,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const format = prefersHtml(accept) ? 'html' : 'markdown';
-    const body = await this.snapshots.datasheet(parseUuid(snapshotId, 'snapshotId'), format);
+    const body = await this.snapshots.datasheet(parseUuid(snapshotId, 'snapshotId'), visibility, format);
     await reply
       .type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8')
       .header('vary', 'Accept')

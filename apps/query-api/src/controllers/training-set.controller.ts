@@ -3,6 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@ne
 import type { FastifyReply } from 'fastify';
 import { ApiAsOfQuery, ApiProblems, ApiStrategyQueries } from '../common/openapi-decorators';
 import { SingleQuery } from '../common/single-query';
+import { RequiresApiKey } from '@strata/auth';
+import { ReaderVisibility } from '../common/reader';
+import type { Visibility } from '../domain/read-scope';
 import { ndjsonLines, textStream } from '../common/streams';
 import { parseStrategy } from '../domain/consolidation';
 import { parseIdentifier } from '../domain/node-id';
@@ -10,6 +13,7 @@ import { AsOfResolver } from '../services/as-of.resolver';
 import { TrainingSetService } from '../services/training-set.service';
 
 @ApiTags('training sets')
+@RequiresApiKey('read')
 @Controller('v1/training-set')
 export class TrainingSetController {
   constructor(
@@ -36,6 +40,7 @@ export class TrainingSetController {
   @ApiProblems('the snapshot named in asOf does not exist')
   async export(
     @Res() reply: FastifyReply,
+    @ReaderVisibility() visibility: Visibility,
     @SingleQuery('dataset') dataset?: string,
     @SingleQuery('task') task?: string,
     @SingleQuery('strategy') strategy?: string,
@@ -48,7 +53,11 @@ export class TrainingSetController {
       task: task === undefined ? undefined : parseIdentifier(task, 'task'),
     };
     const consolidation = parseStrategy(strategy, field);
-    const lines = this.trainingSet.linesByItem(await this.asOf.resolve(asOf), selection, consolidation);
+    const lines = this.trainingSet.linesByItem(
+      await this.asOf.resolve(asOf, visibility),
+      selection,
+      consolidation,
+    );
     await reply.type('application/x-ndjson; charset=utf-8').send(textStream(ndjsonLines(lines)));
   }
 }

@@ -10,6 +10,7 @@ const facts: DatasheetFacts = {
   release: {
     snapshotId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
     name: 'pets <v1>',
+    namespace: 'test',
     dataset: 'pets',
     task: 'class',
     strategy: 'majority:class',

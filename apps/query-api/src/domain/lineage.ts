@@ -52,6 +52,8 @@ export interface Step {
 export interface Release {
   snapshotId: string;
   name: string;
+  /** The namespace whose items it holds, or `*` for every namespace; only keys seeing it see the release. */
+  namespace: string;
   dataset: string | null;
   task: string | null;
   strategy: string;

@@ -103,6 +103,7 @@ describe('PROV-JSON', () => {
         release: {
           snapshotId: runId,
           name: 'v1',
+          namespace: 'test',
           dataset: 'ds',
           task: null,
           strategy: 'latest',

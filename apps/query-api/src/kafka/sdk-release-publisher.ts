@@ -31,7 +31,7 @@ export class SdkReleasePublisher implements ReleasePublisher {
     const producer = await this.connected();
     await producer.freezeSnapshot({
       ...snapshotFrozenOf(release),
-      envelope: { eventTime: Date.parse(release.createdAt) },
+      envelope: { eventTime: Date.parse(release.createdAt), namespace: release.namespace },
     });
   }
 

@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { itemLeaves, quotedSchema } from '@strata/views';
-import type { ViewAsOf } from '../domain/as-of';
 import type { Item, LeafLabel } from '../domain/labels';
+import type { ReadScope } from '../domain/read-scope';
 import { LiveViews } from './live-views';
-import { epochMillis, leafFromView, positionOf, queryRows, visibleAsOf } from './view-sql';
+import {
+  epochMillis,
+  inVisibleNamespace,
+  leafFromView,
+  positionOf,
+  queryRows,
+  visibleAsOf,
+} from './view-sql';
 
 const statements = (s: string) => ({
-  /** Items by id as of the bindings, with the datasets they were registered in. */
+  /** Items by id as of the bindings, of the visible namespaces, with the datasets they were registered in. */
   items: `
     SELECT i.item_id, i.uri, i.content_hash, i.media_type, i.source, i.license, i.attributes,
            ${epochMillis('i.event_time')} AS event_time, i.log_partition, i.log_offset,
            ARRAY(SELECT d.dataset FROM ${s}.item_datasets d WHERE d.item_id = i.item_id ORDER BY d.dataset) AS datasets
       FROM ${s}.items i
-     WHERE i.item_id = ANY(:itemIds::text[]) AND ${visibleAsOf('i', ':itemsTopic')}
+     WHERE i.item_id = ANY(:itemIds::text[]) AND ${visibleAsOf('i', ':itemsTopic')} AND ${inVisibleNamespace('i')}
      ORDER BY i.item_id`,
 });
 
@@ -34,16 +41,16 @@ interface ItemRecord {
 export class ItemsRepository {
   constructor(private readonly views: LiveViews) {}
 
-  async find(asOf: ViewAsOf, itemId: string): Promise<Item | undefined> {
-    const [item] = await this.findMany(asOf, [itemId]);
+  async find(scope: ReadScope, itemId: string): Promise<Item | undefined> {
+    const [item] = await this.findMany(scope, [itemId]);
     return item;
   }
 
-  /** Items by id, in item-id order; ids unknown at that point are left out. */
-  async findMany(asOf: ViewAsOf, itemIds: readonly string[]): Promise<Item[]> {
+  /** Items by id, in item-id order; ids unknown at that point or of other namespaces are left out. */
+  async findMany(scope: ReadScope, itemIds: readonly string[]): Promise<Item[]> {
     if (itemIds.length === 0) return [];
     const records = await this.views.read((schema) =>
-      queryRows<ItemRecord>(this.views.knex, statements(quotedSchema(schema)).items, asOf, { itemIds }),
+      queryRows<ItemRecord>(this.views.knex, statements(quotedSchema(schema)).items, scope, { itemIds }),
     );
     return records.map((record) => ({
       itemId: record.item_id,
@@ -62,8 +69,9 @@ export class ItemsRepository {
     }));
   }
 
-  async leavesOf(asOf: ViewAsOf, itemId: string): Promise<LeafLabel[]> {
-    const leaves = await this.views.read((schema) => itemLeaves(this.views.knex, schema, itemId, asOf));
+  /** The leaves of an item the caller has found visible (see find): they belong to the item. */
+  async leavesOf(scope: ReadScope, itemId: string): Promise<LeafLabel[]> {
+    const leaves = await this.views.read((schema) => itemLeaves(this.views.knex, schema, itemId, scope.asOf));
     return leaves.map(leafFromView);
   }
 }

@@ -1,36 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { itemLabelGraph, itemLeaves, quotedSchema, type LabelGraph } from '@strata/views';
-import type { ViewAsOf } from '../domain/as-of';
 import type { LabelDag } from '../domain/label-dag';
 import { decodePayload, type AuthorKind } from '../domain/labels';
+import type { ReadScope } from '../domain/read-scope';
 import { LiveViews } from './live-views';
-import { positionOf, queryRows, visibleAsOf } from './view-sql';
+import { inVisibleNamespace, positionOf, queryRows, visibleAsOf } from './view-sql';
 
 const statements = (s: string) => ({
+  /** A label's item, when the item is visible: labels, reviews and retractions belong to their item. */
   itemOfLabel: `
-    SELECT n.item_id FROM ${s}.label_nodes n WHERE n.label_id = :labelId AND ${visibleAsOf('n', ':itemsTopic')}`,
+    SELECT n.item_id FROM ${s}.label_nodes n JOIN ${s}.items i ON i.item_id = n.item_id
+     WHERE n.label_id = :labelId AND ${visibleAsOf('n', ':itemsTopic')}
+       AND ${visibleAsOf('i', ':itemsTopic')} AND ${inVisibleNamespace('i')}`,
 });
 
 @Injectable()
 export class LabelsRepository {
   constructor(private readonly views: LiveViews) {}
 
-  /** The item a label belongs to, if the label exists at that point of the log. */
-  async itemOf(asOf: ViewAsOf, labelId: string): Promise<string | undefined> {
+  /** The item a label belongs to, if both exist at that point of the log and the item is visible. */
+  async itemOf(scope: ReadScope, labelId: string): Promise<string | undefined> {
     const [record] = await this.views.read((schema) =>
-      queryRows<{ item_id: string }>(this.views.knex, statements(quotedSchema(schema)).itemOfLabel, asOf, {
+      queryRows<{ item_id: string }>(this.views.knex, statements(quotedSchema(schema)).itemOfLabel, scope, {
         labelId,
       }),
     );
     return record?.item_id;
   }
 
-  /** An item's correction DAG with its reviews, retractions and current leaves. */
-  async dagOf(asOf: ViewAsOf, itemId: string): Promise<LabelDag> {
+  /** The correction DAG of an item the caller has found visible, with its reviews, retractions and leaves. */
+  async dagOf(scope: ReadScope, itemId: string): Promise<LabelDag> {
     const [graph, leaves] = await this.views.read((schema) =>
       Promise.all([
-        itemLabelGraph(this.views.knex, schema, itemId, asOf),
-        itemLeaves(this.views.knex, schema, itemId, asOf),
+        itemLabelGraph(this.views.knex, schema, itemId, scope.asOf),
+        itemLeaves(this.views.knex, schema, itemId, scope.asOf),
       ]),
     );
     return { ...labelDagFrom(graph), leaves: leaves.map((leaf) => leaf.labelId) };

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { lineage, quotedSchema, type LineageGraph as ViewsLineageGraph } from '@strata/views';
-import type { ViewAsOf } from '../domain/as-of';
 import type { ArtifactRef, LineageGraph } from '../domain/lineage';
 import { formatNodeId, type ArtifactKind } from '../domain/node-id';
+import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
 import { LiveViews } from './live-views';
-import { queryRows, visibleAsOf } from './view-sql';
+import { inVisibleNamespace, queryRows, visibleAsOf } from './view-sql';
 
 export type Direction = 'upstream' | 'downstream' | 'both';
 
@@ -19,19 +19,23 @@ const maxStartVersions = 100;
 const statements = (s: string) => ({
   /**
    * The versions of an artifact that visible steps used or made (`:version` null: every version);
-   * artifacts carry no log position, their lineage edges do.
+   * artifacts carry no log position nor namespace, their lineage edges and steps do.
    */
   artifactVersions: `
     SELECT DISTINCT a.kind, a.artifact_id, a.version
       FROM ${s}.artifacts a JOIN ${s}.lineage_edges e ON e.artifact_key = a.artifact_key
+      JOIN ${s}.run_steps t ON t.step_id = e.step_id
      WHERE a.kind = :kind AND a.artifact_id = :artifactId
        AND (:version::text IS NULL OR a.version = :version) AND ${visibleAsOf('e', ':runsTopic')}
+       AND ${inVisibleNamespace('t')}
      ORDER BY a.version NULLS FIRST LIMIT :limit`,
   /** The artifacts a run's visible steps made (`:side` OUTPUT) or used (INPUT). */
   runArtifacts: `
     SELECT DISTINCT a.kind, a.artifact_id, a.version
       FROM ${s}.lineage_edges e JOIN ${s}.artifacts a ON a.artifact_key = e.artifact_key
+      JOIN ${s}.run_steps t ON t.step_id = e.step_id
      WHERE e.run_id = :runId AND e.direction = :side AND ${visibleAsOf('e', ':runsTopic')}
+       AND ${inVisibleNamespace('t')}
      ORDER BY a.kind, a.artifact_id, a.version NULLS FIRST LIMIT :limit`,
 });
 
@@ -93,9 +97,10 @@ export class LineageRepository {
   /**
    * Traversals from every artifact version the start stands for, in each asked direction. A run
    * starts upstream from what it made and downstream from what it used, so its own steps are included.
+   * The walk passes only through steps of visible namespaces.
    */
   async traversals(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     start: LineageStart,
     direction: Direction,
     depth: number,
@@ -109,12 +114,12 @@ export class LineageRepository {
       for (const way of directions) {
         const records =
           start.kind === 'run'
-            ? await queryRows<ArtifactRecord>(this.views.knex, sql.runArtifacts, asOf, {
+            ? await queryRows<ArtifactRecord>(this.views.knex, sql.runArtifacts, scope, {
                 runId: start.runId,
                 side: way === 'upstream' ? 'OUTPUT' : 'INPUT',
                 limit: maxStartVersions,
               })
-            : await queryRows<ArtifactRecord>(this.views.knex, sql.artifactVersions, asOf, {
+            : await queryRows<ArtifactRecord>(this.views.knex, sql.artifactVersions, scope, {
                 kind: start.artifactKind,
                 artifactId: start.id,
                 version: start.version,
@@ -125,8 +130,14 @@ export class LineageRepository {
           const graph = await lineage(
             this.views.knex,
             schema,
-            { from, direction: way, maxDepth: depth, maxNodes: nodeCap },
-            asOf,
+            {
+              from,
+              direction: way,
+              maxDepth: depth,
+              maxNodes: nodeCap,
+              namespaces: visibleNamespaces(scope.visibility) ?? undefined,
+            },
+            scope.asOf,
           );
           graphs.push(graphFrom(artifactNodeId(from), graph));
         }

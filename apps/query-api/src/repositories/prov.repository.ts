@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { quotedSchema } from '@strata/views';
-import type { ViewAsOf } from '../domain/as-of';
 import { decodePayload } from '../domain/labels';
 import type { ArtifactRef, Run, Step } from '../domain/lineage';
+import type { ReadScope } from '../domain/read-scope';
 import { LiveViews } from './live-views';
-import { epochMillis, isoTime, queryRows, visibleAsOf } from './view-sql';
+import { epochMillis, inVisibleNamespace, isoTime, queryRows, visibleAsOf } from './view-sql';
 
 const statements = (s: string) => ({
   /** Runs by id, with their completion if it happened by then. */
@@ -13,7 +13,7 @@ const statements = (s: string) => ({
            ${epochMillis('r.event_time')} AS started_at, c.status, ${epochMillis('c.event_time')} AS ended_at
       FROM ${s}.runs r
       LEFT JOIN ${s}.run_completions c ON c.run_id = r.run_id AND ${visibleAsOf('c', ':runsTopic')}
-     WHERE r.run_id = ANY(:runIds::text[]) AND ${visibleAsOf('r', ':runsTopic')}
+     WHERE r.run_id = ANY(:runIds::text[]) AND ${visibleAsOf('r', ':runsTopic')} AND ${inVisibleNamespace('r')}
      ORDER BY r.run_id`,
   /** Steps by id or of a run, in log order, with their inputs and outputs (made by the same event). */
   steps: `
@@ -25,6 +25,7 @@ const statements = (s: string) => ({
              WHERE e.step_id = t.step_id) AS artifacts
       FROM ${s}.run_steps t
      WHERE (t.step_id = ANY(:stepIds::text[]) OR t.run_id = :runId) AND ${visibleAsOf('t', ':runsTopic')}
+       AND ${inVisibleNamespace('t')}
      ORDER BY t.log_partition, t.log_offset
      LIMIT :limit`,
 });
@@ -61,10 +62,10 @@ const countOrNull = (value: string | null) => (value === null ? null : Number(va
 export class ProvRepository {
   constructor(private readonly views: LiveViews) {}
 
-  async runs(asOf: ViewAsOf, runIds: readonly string[]): Promise<Run[]> {
+  async runs(scope: ReadScope, runIds: readonly string[]): Promise<Run[]> {
     if (runIds.length === 0) return [];
     const records = await this.views.read((schema) =>
-      queryRows<RunRecord>(this.views.knex, statements(quotedSchema(schema)).runs, asOf, { runIds }),
+      queryRows<RunRecord>(this.views.knex, statements(quotedSchema(schema)).runs, scope, { runIds }),
     );
     return records.map((record) => ({
       runId: record.run_id,
@@ -80,12 +81,12 @@ export class ProvRepository {
 
   /** Steps named by id, or all steps of `runId`, at most `limit`, in log order. */
   async steps(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     which: { stepIds?: readonly string[]; runId?: string },
     limit: number,
   ): Promise<Step[]> {
     const records = await this.views.read((schema) =>
-      queryRows<StepRecord>(this.views.knex, statements(quotedSchema(schema)).steps, asOf, {
+      queryRows<StepRecord>(this.views.knex, statements(quotedSchema(schema)).steps, scope, {
         stepIds: which.stepIds ?? [],
         runId: which.runId ?? null,
         limit,

@@ -4,8 +4,9 @@ import { quotedSchema } from '@strata/views';
 import type { OffsetPosition } from '../domain/as-of';
 import type { DatasheetFacts } from '../domain/datasheet';
 import type { Release } from '../domain/lineage';
+import { everyNamespace, type ReadScope, type Visibility } from '../domain/read-scope';
 import { LiveViews } from './live-views';
-import { epochMillis, isoTime, queryRows, visibleAsOf } from './view-sql';
+import { epochMillis, inVisibleNamespace, isoTime, queryRows, visibleAsOf } from './view-sql';
 
 /** The SQL-side facts of a datasheet; the leaf-side ones (distribution, multi-leaf items) are streamed. */
 export type DatasheetHistoryFacts = Omit<DatasheetFacts, 'release' | 'distribution' | 'multiLeafItems'>;
@@ -14,9 +15,10 @@ const statements = (s: string) => {
   const itemsVisible = visibleAsOf('i', ':itemsTopic');
   return {
     snapshot: `
-      SELECT snapshot_id, name, dataset, task, strategy, offsets, ${epochMillis('as_of_time')} AS as_of_time,
-             manifest_sha256, item_count, label_count, ${epochMillis('event_time')} AS event_time
-        FROM ${s}.snapshots WHERE snapshot_id = :snapshotId`,
+      SELECT r.snapshot_id, r.name, r.namespace, r.dataset, r.task, r.strategy, r.offsets,
+             ${epochMillis('r.as_of_time')} AS as_of_time, r.manifest_sha256, r.item_count, r.label_count,
+             ${epochMillis('r.event_time')} AS event_time
+        FROM ${s}.snapshots r WHERE r.snapshot_id = :snapshotId AND ${inVisibleNamespace('r')}`,
     /**
      * Where the projections have got to, per partition of the given topics. With several
      * projections over one topic the slowest one bounds what the views can answer.
@@ -24,12 +26,15 @@ const statements = (s: string) => {
     checkpoints: `
       SELECT topic, partition, min(next_offset) AS next_offset FROM ${s}.checkpoints
        WHERE topic = ANY(:topics::text[]) GROUP BY topic, partition ORDER BY topic, partition`,
-    /** Counts over the history of a selection's labels, as of the bindings; one statement, one snapshot. */
+    /**
+     * Counts over the history of a selection's labels, as of the bindings and within the release's
+     * namespaces; one statement, one snapshot.
+     */
     datasheet: `
       WITH
         selected AS (
           SELECT i.item_id, i.source, i.license FROM ${s}.items i
-           WHERE ${itemsVisible}
+           WHERE ${itemsVisible} AND ${inVisibleNamespace('i')}
              AND (:dataset::text IS NULL
                   OR EXISTS (SELECT 1 FROM ${s}.item_datasets d WHERE d.item_id = i.item_id AND d.dataset = :dataset))),
         nodes AS (
@@ -45,7 +50,7 @@ const statements = (s: string) => {
             JOIN ${s}.artifacts a ON a.artifact_key = e.artifact_key
             JOIN ${s}.run_steps t ON t.step_id = e.step_id
             JOIN ${s}.runs r ON r.run_id = t.run_id
-           WHERE e.direction = 'OUTPUT' AND ${visibleAsOf('e', ':runsTopic')}
+           WHERE e.direction = 'OUTPUT' AND ${visibleAsOf('e', ':runsTopic')} AND ${inVisibleNamespace('t')}
              AND ((a.kind = 'ITEM' AND a.artifact_id IN (SELECT item_id FROM selected))
                   OR (a.kind = 'DATASET' AND a.artifact_id = :dataset)))
       SELECT
@@ -78,6 +83,7 @@ const statements = (s: string) => {
 interface SnapshotRecord {
   snapshot_id: string;
   name: string;
+  namespace: string;
   dataset: string | null;
   task: string | null;
   strategy: string;
@@ -101,26 +107,29 @@ interface DatasheetRecord extends Omit<
   steps: (Omit<DatasheetFacts['steps'][number], 'endedAt'> & { endedAt: number })[];
 }
 
+/** What does not depend on a point of the log nor on a reader: checkpoints, a release by id. */
+const latestOfAll: ReadScope = { asOf: { kind: 'latest' }, visibility: everyNamespace };
+
 /** Releases as the projector stored them from SnapshotFrozen, its checkpoints, and datasheet counts. */
 @Injectable()
 export class SnapshotsRepository {
   constructor(private readonly views: LiveViews) {}
 
-  async find(snapshotId: string): Promise<Release | undefined> {
+  /** A release, if it exists and its namespace is visible. */
+  async find(snapshotId: string, visibility: Visibility): Promise<Release | undefined> {
     const [record] = await this.views.read((schema) =>
       queryRows<SnapshotRecord>(
         this.views.knex,
         statements(quotedSchema(schema)).snapshot,
-        { kind: 'latest' },
-        {
-          snapshotId,
-        },
+        { ...latestOfAll, visibility },
+        { snapshotId },
       ),
     );
     if (!record) return undefined;
     return {
       snapshotId: record.snapshot_id,
       name: record.name,
+      namespace: record.namespace,
       dataset: record.dataset,
       task: record.task,
       strategy: record.strategy,
@@ -139,7 +148,7 @@ export class SnapshotsRepository {
       queryRows<{ topic: string; partition: number; next_offset: string }>(
         this.views.knex,
         statements(quotedSchema(schema)).checkpoints,
-        { kind: 'latest' },
+        latestOfAll,
         { topics: [Topics.items, Topics.runs] },
       ),
     );
@@ -150,14 +159,14 @@ export class SnapshotsRepository {
     }));
   }
 
-  async datasheetHistory(release: Release, rows: number): Promise<DatasheetHistoryFacts> {
+  /** Datasheet counts of a release, read at `scope` (its offsets and namespaces: see manifestQueryOf). */
+  async datasheetHistory(release: Release, scope: ReadScope, rows: number): Promise<DatasheetHistoryFacts> {
     const [record] = await this.views.read((schema) =>
-      queryRows<DatasheetRecord>(
-        this.views.knex,
-        statements(quotedSchema(schema)).datasheet,
-        { kind: 'offsets', offsets: release.offsets },
-        { dataset: release.dataset, task: release.task, rows },
-      ),
+      queryRows<DatasheetRecord>(this.views.knex, statements(quotedSchema(schema)).datasheet, scope, {
+        dataset: release.dataset,
+        task: release.task,
+        rows,
+      }),
     );
     return {
       labelNodes: Number(record.label_nodes),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allItemLeaves, datasetLeaves, type DatasetLeavesPage } from '@strata/views';
-import type { ViewAsOf } from '../domain/as-of';
 import type { Item, LeafLabel } from '../domain/labels';
+import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
 import { ItemsRepository } from './items.repository';
 import { LiveViews } from './live-views';
 import { leafFromView } from './view-sql';
@@ -24,27 +24,31 @@ export class TrainingSetRepository {
     private readonly items: ItemsRepository,
   ) {}
 
-  /** One keyset page of the selected items, in item-id order, with their leaves (of the task, if given). */
+  /**
+   * One keyset page of the selected items of the visible namespaces (filtered by the page query
+   * itself), in item-id order, with their leaves (of the task, if given).
+   */
   async leavesPage(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     selection: Selection,
     afterItemId: string | undefined,
     limit: number,
   ): Promise<LeavesPage> {
+    const namespaces = visibleNamespaces(scope.visibility) ?? undefined;
     const page: DatasetLeavesPage = await this.views.read((schema) =>
       selection.dataset === undefined
-        ? allItemLeaves(this.views.knex, schema, { afterItemId, limit }, asOf)
+        ? allItemLeaves(this.views.knex, schema, { afterItemId, limit, namespaces }, scope.asOf)
         : datasetLeaves(
             this.views.knex,
             schema,
-            { dataset: selection.dataset, task: selection.task, afterItemId, limit },
-            asOf,
+            { dataset: selection.dataset, task: selection.task, afterItemId, limit, namespaces },
+            scope.asOf,
           ),
     );
     const items = new Map(
       (
         await this.items.findMany(
-          asOf,
+          scope,
           page.items.map((entry) => entry.itemId),
         )
       ).map((item) => [item.itemId, item]),

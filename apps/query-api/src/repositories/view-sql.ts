@@ -4,21 +4,33 @@ import { asOfBindings, type LeafView } from '@strata/views';
 // definition of "visible as of" and of time conversion, so they are imported, not re-written.
 import { visibleAsOf } from '../../../../libs/views/src/as-of';
 import { epochMillis } from '../../../../libs/views/src/sql-fragments';
-import type { ViewAsOf } from '../domain/as-of';
+import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
 import { decodePayload, type AuthorKind, type LeafLabel, type LogPosition } from '../domain/labels';
 
 /** Helpers shared by the repositories: as-of bindings, SQL fragments, and views rows → domain. */
 export { epochMillis, visibleAsOf };
 
-/** Runs a statement with named bindings plus the as-of bindings; every value is a bound parameter. */
+/**
+ * Runs a statement with named bindings plus the read's as-of and namespace bindings; every value is a
+ * bound parameter.
+ */
 export async function queryRows<Row>(
   knex: Knex,
   statement: string,
-  asOf: ViewAsOf,
+  scope: ReadScope,
   bindings: Record<string, unknown> = {},
 ): Promise<Row[]> {
-  const { rows } = (await knex.raw(statement, { ...asOfBindings(asOf), ...bindings })) as { rows: Row[] };
+  const { rows } = (await knex.raw(statement, {
+    ...asOfBindings(scope.asOf),
+    visibleNamespaces: visibleNamespaces(scope.visibility),
+    ...bindings,
+  })) as { rows: Row[] };
   return rows;
+}
+
+/** SQL predicate: the row aliased `alias` belongs to a namespace the read may see (bound by queryRows). */
+export function inVisibleNamespace(alias: string): string {
+  return `(:visibleNamespaces::text[] IS NULL OR ${alias}.namespace = ANY(:visibleNamespaces::text[]))`;
 }
 
 export const isoTime = (millis: number | string): string => new Date(Number(millis)).toISOString();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
-import type { ViewAsOf } from '../domain/as-of';
+import type { ReadScope } from '../domain/read-scope';
 import { contributorsOf } from '../domain/label-dag';
 import type { Item, LeafLabel } from '../domain/labels';
 import { ItemsRepository } from '../repositories/items.repository';
@@ -13,28 +13,27 @@ export class ItemsService {
     private readonly labels: LabelsRepository,
   ) {}
 
-  async item(asOf: ViewAsOf, itemId: string): Promise<{ item: Item; leaves: LeafLabel[] }> {
+  async item(scope: ReadScope, itemId: string): Promise<{ item: Item; leaves: LeafLabel[] }> {
     const [item, leaves] = await Promise.all([
-      this.existing(asOf, itemId),
-      this.items.leavesOf(asOf, itemId),
+      this.existing(scope, itemId),
+      this.items.leavesOf(scope, itemId),
     ]);
     return { item, leaves };
   }
 
-  async leaves(asOf: ViewAsOf, itemId: string): Promise<{ itemId: string; leaves: LeafLabel[] }> {
-    const leaves = await this.items.leavesOf(asOf, itemId);
-    // An item without leaves may still exist (no labels yet); only then is the lookup worth its cost.
-    if (leaves.length === 0) await this.existing(asOf, itemId);
+  async leaves(scope: ReadScope, itemId: string): Promise<{ itemId: string; leaves: LeafLabel[] }> {
+    // The item lookup is what decides visibility (its namespace), so it is always made.
+    const [, leaves] = await Promise.all([this.existing(scope, itemId), this.items.leavesOf(scope, itemId)]);
     return { itemId, leaves };
   }
 
-  async labelHistory(asOf: ViewAsOf, itemId: string) {
-    const [, dag] = await Promise.all([this.existing(asOf, itemId), this.labels.dagOf(asOf, itemId)]);
+  async labelHistory(scope: ReadScope, itemId: string) {
+    const [, dag] = await Promise.all([this.existing(scope, itemId), this.labels.dagOf(scope, itemId)]);
     return { ...dag, ...contributorsOf(dag) };
   }
 
-  private async existing(asOf: ViewAsOf, itemId: string): Promise<Item> {
-    const item = await this.items.find(asOf, itemId);
+  private async existing(scope: ReadScope, itemId: string): Promise<Item> {
+    const item = await this.items.find(scope, itemId);
     if (!item) throw new NotFoundError('item', itemId);
     return item;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
-import type { ViewAsOf } from '../domain/as-of';
+import type { ReadScope } from '../domain/read-scope';
 import { relativesOf } from '../domain/label-dag';
 import { LabelsRepository } from '../repositories/labels.repository';
 
@@ -9,10 +9,10 @@ export class LabelsService {
   constructor(private readonly labels: LabelsRepository) {}
 
   /** A label with its place in its item's correction DAG: ancestors, descendants, reviews, leaf or not. */
-  async label(asOf: ViewAsOf, labelId: string) {
-    const itemId = await this.labels.itemOf(asOf, labelId);
+  async label(scope: ReadScope, labelId: string) {
+    const itemId = await this.labels.itemOf(scope, labelId);
     if (itemId === undefined) throw new NotFoundError('label', labelId);
-    const dag = await this.labels.dagOf(asOf, itemId);
+    const dag = await this.labels.dagOf(scope, itemId);
     const label = dag.nodes.find((node) => node.labelId === labelId);
     if (!label) throw new NotFoundError('label', labelId);
     const { ancestors, descendants } = relativesOf(dag, labelId);

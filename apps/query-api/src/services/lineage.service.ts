@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BadParameterError, NotFoundError } from '../common/errors';
 import { limits } from '../common/limits';
-import type { ViewAsOf } from '../domain/as-of';
+import type { ReadScope } from '../domain/read-scope';
 import { mergeLineageGraphs, type Run, type Step } from '../domain/lineage';
 import { pageOfGraph, type LineagePageRequest } from '../domain/lineage-page';
 import { formatNodeId, type NodeId } from '../domain/node-id';
@@ -34,41 +34,41 @@ export class LineageService {
     private readonly prov: ProvRepository,
   ) {}
 
-  async graph(asOf: ViewAsOf, { node, direction, depth, page }: LineageRequest) {
-    const start = await this.startOf(asOf, node);
+  async graph(scope: ReadScope, { node, direction, depth, page }: LineageRequest) {
+    const start = await this.startOf(scope, node);
     // One node past the page tells whether another page exists without counting the whole graph.
     const nodeCap = page.skip + page.limit + 1;
-    const traversals = await this.lineage.traversals(asOf, start, direction, depth, nodeCap);
+    const traversals = await this.lineage.traversals(scope, start, direction, depth, nodeCap);
     if (traversals.length === 0 && node.kind === 'artifact')
       throw new NotFoundError('artifact', formatNodeId(node));
     return pageOfGraph(mergeLineageGraphs(formatNodeId(node), traversals, nodeCap), page);
   }
 
   /** The transformation steps upstream of an item, nearest first, each with its run. */
-  async provenanceOf(asOf: ViewAsOf, itemId: string, depth: number) {
-    const item = await this.items.find(asOf, itemId);
+  async provenanceOf(scope: ReadScope, itemId: string, depth: number) {
+    const item = await this.items.find(scope, itemId);
     if (!item) throw new NotFoundError('item', itemId);
-    const { steps, truncated } = await this.stepsUpstream(asOf, { kind: 'item', itemId }, depth);
+    const { steps, truncated } = await this.stepsUpstream(scope, { kind: 'item', itemId }, depth);
     return { itemId, contentHash: item.contentHash, steps, truncated };
   }
 
   /** Steps upstream of a node with their runs, nearest first (shared with PROV documents). */
   async stepsUpstream(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     node: NodeId,
     depth: number,
   ): Promise<{ steps: ProvenanceStep[]; truncated: boolean }> {
-    const start = await this.startOf(asOf, node);
-    const traversals = await this.lineage.traversals(asOf, start, 'upstream', depth, limits.provenanceNodes);
+    const start = await this.startOf(scope, node);
+    const traversals = await this.lineage.traversals(scope, start, 'upstream', depth, limits.provenanceNodes);
     if (traversals.length === 0 && node.kind === 'artifact')
       throw new NotFoundError('artifact', formatNodeId(node));
     const graph = mergeLineageGraphs(formatNodeId(node), traversals, limits.provenanceNodes);
     const depthOf = new Map(
       graph.nodes.filter((n) => n.kind === 'step').map((n) => [n.id.slice('step:'.length), n.depth]),
     );
-    const steps = await this.prov.steps(asOf, { stepIds: [...depthOf.keys()] }, limits.provenanceNodes);
+    const steps = await this.prov.steps(scope, { stepIds: [...depthOf.keys()] }, limits.provenanceNodes);
     const runs = new Map(
-      (await this.prov.runs(asOf, [...new Set(steps.map((step) => step.runId))])).map((run) => [
+      (await this.prov.runs(scope, [...new Set(steps.map((step) => step.runId))])).map((run) => [
         run.runId,
         run,
       ]),
@@ -82,19 +82,19 @@ export class LineageService {
   }
 
   /** The artifacts a node stands for in the lineage graph; 404 when the node does not exist then. */
-  private async startOf(asOf: ViewAsOf, node: NodeId): Promise<LineageStart> {
+  private async startOf(scope: ReadScope, node: NodeId): Promise<LineageStart> {
     switch (node.kind) {
       case 'item':
-        if (!(await this.items.find(asOf, node.itemId))) throw new NotFoundError('item', node.itemId);
+        if (!(await this.items.find(scope, node.itemId))) throw new NotFoundError('item', node.itemId);
         return { kind: 'artifact', artifactKind: 'ITEM', id: node.itemId, version: null };
       case 'label': {
         // A label annotates its item: its lineage is the item's.
-        const itemId = await this.labels.itemOf(asOf, node.labelId);
+        const itemId = await this.labels.itemOf(scope, node.labelId);
         if (itemId === undefined) throw new NotFoundError('label', node.labelId);
         return { kind: 'artifact', artifactKind: 'ITEM', id: itemId, version: null };
       }
       case 'run':
-        if ((await this.prov.runs(asOf, [node.runId])).length === 0)
+        if ((await this.prov.runs(scope, [node.runId])).length === 0)
           throw new NotFoundError('run', node.runId);
         return { kind: 'run', runId: node.runId };
       case 'artifact':

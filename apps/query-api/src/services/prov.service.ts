@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
 import { limits } from '../common/limits';
-import type { ViewAsOf } from '../domain/as-of';
+import type { ReadScope } from '../domain/read-scope';
 import type { NodeId } from '../domain/node-id';
 import { buildProvDocument, type ProvDocumentJson, type ProvenanceFacts } from '../domain/prov-json';
 import { ItemsRepository } from '../repositories/items.repository';
@@ -26,43 +26,45 @@ export class ProvService {
     private readonly trainingSet: TrainingSetService,
   ) {}
 
-  async document(asOf: ViewAsOf, node: NodeId): Promise<ProvDocumentJson> {
-    return buildProvDocument(await this.facts(asOf, node));
+  async document(scope: ReadScope, node: NodeId): Promise<ProvDocumentJson> {
+    return buildProvDocument(await this.facts(scope, node));
   }
 
-  private async facts(asOf: ViewAsOf, node: NodeId): Promise<ProvenanceFacts> {
+  private async facts(scope: ReadScope, node: NodeId): Promise<ProvenanceFacts> {
     switch (node.kind) {
       case 'item':
-        return this.itemFacts(asOf, node.itemId);
+        return this.itemFacts(scope, node.itemId);
       case 'label': {
-        const itemId = await this.labels.itemOf(asOf, node.labelId);
+        const itemId = await this.labels.itemOf(scope, node.labelId);
         if (itemId === undefined) throw new NotFoundError('label', node.labelId);
-        return this.itemFacts(asOf, itemId);
+        return this.itemFacts(scope, itemId);
       }
       case 'run': {
-        const runs = await this.prov.runs(asOf, [node.runId]);
+        const runs = await this.prov.runs(scope, [node.runId]);
         if (runs.length === 0) throw new NotFoundError('run', node.runId);
         return {
           ...noFacts,
           runs,
-          steps: await this.prov.steps(asOf, { runId: node.runId }, limits.provenanceNodes),
+          steps: await this.prov.steps(scope, { runId: node.runId }, limits.provenanceNodes),
         };
       }
       case 'artifact':
         return {
           ...noFacts,
-          ...this.stepsAndRuns((await this.lineage.stepsUpstream(asOf, node, limits.lineageDepth.max)).steps),
+          ...this.stepsAndRuns(
+            (await this.lineage.stepsUpstream(scope, node, limits.lineageDepth.max)).steps,
+          ),
         };
       case 'snapshot':
-        return this.releaseFacts(node.snapshotId);
+        return this.releaseFacts(scope, node.snapshotId);
     }
   }
 
-  private async itemFacts(asOf: ViewAsOf, itemId: string): Promise<ProvenanceFacts> {
+  private async itemFacts(scope: ReadScope, itemId: string): Promise<ProvenanceFacts> {
     const [item, dag, upstream] = await Promise.all([
-      this.items.find(asOf, itemId),
-      this.labels.dagOf(asOf, itemId),
-      this.lineage.stepsUpstream(asOf, { kind: 'item', itemId }, limits.lineageDepth.max),
+      this.items.find(scope, itemId),
+      this.labels.dagOf(scope, itemId),
+      this.lineage.stepsUpstream(scope, { kind: 'item', itemId }, limits.lineageDepth.max),
     ]);
     if (!item) throw new NotFoundError('item', itemId);
     return {
@@ -79,14 +81,17 @@ export class ProvService {
     return { steps: steps.map(({ step }) => step), runs: [...runs.values()] };
   }
 
-  /** A release and, up to the node cap, the labels of its manifest recomputed at its offsets. */
-  private async releaseFacts(snapshotId: string): Promise<ProvenanceFacts> {
-    const release = await this.snapshots.find(snapshotId);
+  /**
+   * A release the reader may see and, up to the node cap, the labels of its manifest recomputed at
+   * its offsets (the release's namespaces, not the reader's, make the manifest: it is the same for all).
+   */
+  private async releaseFacts({ visibility }: ReadScope, snapshotId: string): Promise<ProvenanceFacts> {
+    const release = await this.snapshots.find(snapshotId, visibility);
     if (!release) throw new NotFoundError('snapshot', snapshotId);
     const memberLabelIds: string[] = [];
     let truncated = false;
-    const { asOf, selection, strategy } = manifestQueryOf(release);
-    const entries = this.trainingSet.manifest(asOf, selection, strategy);
+    const { scope, selection, strategy } = manifestQueryOf(release);
+    const entries = this.trainingSet.manifest(scope, selection, strategy);
     for await (const entry of entries) {
       if (memberLabelIds.length === limits.provenanceNodes) {
         truncated = true;

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { allNamespaces } from '@strata/auth';
 import { Topics } from '@strata/kafka';
 import { NotFoundError, UnavailableError } from '../common/errors';
 import { limits } from '../common/limits';
-import {
-  parseAsOf,
-  sortOffsets,
-  type AsOfRequest,
-  type OffsetPosition,
-  type ViewAsOf,
-} from '../domain/as-of';
+import { parseAsOf, sortOffsets, type AsOfRequest, type OffsetPosition } from '../domain/as-of';
 import {
   formatStrategy,
   parseFormattedStrategy,
@@ -18,6 +13,7 @@ import {
 } from '../domain/consolidation';
 import { LeafStatistics, renderDatasheetHtml, renderDatasheetMarkdown } from '../domain/datasheet';
 import type { Release } from '../domain/lineage';
+import { everyNamespace, visibilityOf, type ReadScope, type Visibility } from '../domain/read-scope';
 import { ManifestDigest, type ManifestEntry } from '../domain/training-set';
 import { LOG_OFFSETS, RELEASE_PUBLISHER, type LogOffsets, type ReleasePublisher } from '../ports';
 import { SnapshotsRepository } from '../repositories/snapshots.repository';
@@ -26,6 +22,8 @@ import { TrainingSetService } from './training-set.service';
 
 export interface CreateReleaseRequest {
   name: string;
+  /** The namespace whose items the release holds; absent or `*`: every namespace. */
+  namespace?: string;
   asOf?: string;
   dataset?: string;
   task?: string;
@@ -45,14 +43,20 @@ const releaseTopics = [Topics.items, Topics.runs];
 const projectorWaitMs = 15_000;
 const pollMs = 100;
 
-/** What the views are asked to recompute a release's manifest: a pure function of the release. */
+/**
+ * What the views are asked to recompute a release's manifest: a pure function of the release (its
+ * offsets and its namespace, never the reader's), so every reader allowed to see it gets the same bytes.
+ */
 export function manifestQueryOf(release: Release): {
-  asOf: ViewAsOf;
+  scope: ReadScope;
   selection: Selection;
   strategy: Strategy;
 } {
   return {
-    asOf: { kind: 'offsets', offsets: release.offsets },
+    scope: {
+      asOf: { kind: 'offsets', offsets: release.offsets },
+      visibility: visibilityOf([release.namespace]),
+    },
     selection: { dataset: release.dataset ?? undefined, task: release.task ?? undefined },
     strategy: parseFormattedStrategy(release.strategy),
   };
@@ -73,18 +77,19 @@ export class SnapshotsService {
    * the offset vector alone, so any rebuild recomputes the same hash. The projector is the only
    * writer of the views: it stores the release from the event, and we wait (bounded) to see it.
    */
-  async create(request: CreateReleaseRequest): Promise<FrozenRelease> {
+  async create(request: CreateReleaseRequest, creator: Visibility = everyNamespace): Promise<FrozenRelease> {
     const strategy = parseStrategy(request.strategy, request.field);
     const asOfRequest = parseAsOf(request.asOf);
-    const offsets = await this.offsetVectorOf(asOfRequest);
+    const offsets = await this.offsetVectorOf(asOfRequest, creator);
+    const namespace = request.namespace ?? allNamespaces;
     const selection = { dataset: request.dataset, task: request.task };
     const digest = new ManifestDigest();
-    for await (const entry of this.trainingSet.manifest({ kind: 'offsets', offsets }, selection, strategy)) {
-      digest.add(entry);
-    }
+    const scope = { asOf: { kind: 'offsets' as const, offsets }, visibility: visibilityOf([namespace]) };
+    for await (const entry of this.trainingSet.manifest(scope, selection, strategy)) digest.add(entry);
     const release: Release = {
       snapshotId: randomUUID(),
       name: request.name,
+      namespace,
       dataset: request.dataset ?? null,
       task: request.task ?? null,
       strategy: formatStrategy(strategy),
@@ -96,29 +101,33 @@ export class SnapshotsService {
       createdAt: new Date().toISOString(),
     };
     await this.publisher.publish(release);
-    const stored = await this.poll(() => this.snapshots.find(release.snapshotId));
+    const stored = await this.poll(() => this.snapshots.find(release.snapshotId, everyNamespace));
     return { release: stored ?? release, stored: stored !== undefined };
   }
 
-  async find(snapshotId: string): Promise<Release> {
-    const release = await this.snapshots.find(snapshotId);
+  /** A release the reader may see; 404 otherwise, as for one that does not exist. */
+  async find(snapshotId: string, visibility: Visibility): Promise<Release> {
+    const release = await this.snapshots.find(snapshotId, visibility);
     if (!release) throw new NotFoundError('snapshot', snapshotId);
     return release;
   }
 
   /** The manifest entries recomputed from the views at the release's offset vector. */
-  async manifest(snapshotId: string): Promise<{ release: Release; entries: AsyncGenerator<ManifestEntry> }> {
-    const release = await this.find(snapshotId);
-    const { asOf, selection, strategy } = manifestQueryOf(release);
-    return { release, entries: this.trainingSet.manifest(asOf, selection, strategy) };
+  async manifest(
+    snapshotId: string,
+    visibility: Visibility,
+  ): Promise<{ release: Release; entries: AsyncGenerator<ManifestEntry> }> {
+    const release = await this.find(snapshotId, visibility);
+    const { scope, selection, strategy } = manifestQueryOf(release);
+    return { release, entries: this.trainingSet.manifest(scope, selection, strategy) };
   }
 
-  async datasheet(snapshotId: string, format: 'markdown' | 'html'): Promise<string> {
-    const release = await this.find(snapshotId);
-    const { asOf, selection } = manifestQueryOf(release);
-    const history = await this.snapshots.datasheetHistory(release, limits.datasheetRows);
+  async datasheet(snapshotId: string, visibility: Visibility, format: 'markdown' | 'html'): Promise<string> {
+    const release = await this.find(snapshotId, visibility);
+    const { scope, selection } = manifestQueryOf(release);
+    const history = await this.snapshots.datasheetHistory(release, scope, limits.datasheetRows);
     const leaves = new LeafStatistics();
-    for await (const { leaves: itemLeaves } of this.trainingSet.itemsWithLeaves(asOf, selection))
+    for await (const { leaves: itemLeaves } of this.trainingSet.itemsWithLeaves(scope, selection))
       leaves.add(itemLeaves);
     const facts = {
       ...history,
@@ -129,12 +138,12 @@ export class SnapshotsService {
     return format === 'html' ? renderDatasheetHtml(facts) : renderDatasheetMarkdown(facts);
   }
 
-  private async offsetVectorOf(asOf: AsOfRequest): Promise<OffsetPosition[]> {
+  private async offsetVectorOf(asOf: AsOfRequest, creator: Visibility): Promise<OffsetPosition[]> {
     switch (asOf.kind) {
       case 'latest':
         return this.snapshots.checkpoints();
       case 'snapshot':
-        return (await this.find(asOf.snapshotId)).offsets;
+        return (await this.find(asOf.snapshotId, creator)).offsets;
       case 'offsets':
         await this.awaitProjection(asOf.offsets);
         return sortOffsets(asOf.offsets);

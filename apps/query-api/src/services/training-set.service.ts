@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { limits } from '../common/limits';
-import type { ViewAsOf } from '../domain/as-of';
+import type { ReadScope } from '../domain/read-scope';
 import { consolidate, isEmitted, type Strategy } from '../domain/consolidation';
 import { compareText, type Item, type LeafLabel } from '../domain/labels';
 import {
@@ -23,11 +23,11 @@ export class TrainingSetService {
    * pages in memory, never the training set.
    */
   async *itemsWithLeaves(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     selection: Selection,
   ): AsyncGenerator<{ item: Item; leaves: LeafLabel[] }> {
     const pageAfter = (afterItemId: string | undefined) =>
-      this.trainingSet.leavesPage(asOf, selection, afterItemId, limits.exportChunkItems);
+      this.trainingSet.leavesPage(scope, selection, afterItemId, limits.exportChunkItems);
     let page = await pageAfter(undefined);
     for (;;) {
       // The next page is read while this one is consumed, overlapping the database with the client;
@@ -42,11 +42,11 @@ export class TrainingSetService {
 
   /** The training lines, one array per item that yields any, in item-id order. */
   async *linesByItem(
-    asOf: ViewAsOf,
+    scope: ReadScope,
     selection: Selection,
     strategy: Strategy,
   ): AsyncGenerator<TrainingLine[]> {
-    for await (const { item, leaves } of this.itemsWithLeaves(asOf, selection)) {
+    for await (const { item, leaves } of this.itemsWithLeaves(scope, selection)) {
       const lines = leavesByTask(leaves).flatMap(([task, taskLeaves]) => {
         const consolidation = consolidate(strategy, taskLeaves);
         return isEmitted(strategy, consolidation) ? trainingLines(item, task, consolidation) : [];
@@ -56,8 +56,8 @@ export class TrainingSetService {
   }
 
   /** The manifest entries, in order (item id, then label id), each once. */
-  async *manifest(asOf: ViewAsOf, selection: Selection, strategy: Strategy): AsyncGenerator<ManifestEntry> {
-    for await (const lines of this.linesByItem(asOf, selection, strategy)) yield* manifestEntries(lines);
+  async *manifest(scope: ReadScope, selection: Selection, strategy: Strategy): AsyncGenerator<ManifestEntry> {
+    for await (const lines of this.linesByItem(scope, selection, strategy)) yield* manifestEntries(lines);
   }
 }
 
