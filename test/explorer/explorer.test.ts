@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshot, type Browser } from './support/browser';
 import { startSeededStack, type ExplorerStack } from './support/explorer-stack';
 
@@ -38,6 +38,22 @@ async function dagCounts(page: Page, asOf?: string) {
   await summary.waitFor();
   const count = async (name: string) => Number(await summary.getAttribute(`data-${name}`));
   return { nodes: await count('nodes'), leaves: await count('leaves'), retracted: await count('retracted') };
+}
+
+/**
+ * Moves the pointer over the graph, as a user looking for a node would, until a node's details show.
+ * Nodes are drawn on a canvas, so there is no element to hover; the grid is finer than a node.
+ */
+async function hoverUntilTooltip(page: Page, graph: Locator): Promise<string> {
+  const box = (await graph.boundingBox())!;
+  const tooltip = page.locator('#tooltip');
+  for (let y = box.y + 10; y < box.y + box.height; y += 20) {
+    for (let x = box.x + 10; x < box.x + box.width; x += 40) {
+      await page.mouse.move(x, y);
+      if (await tooltip.isVisible()) return (await tooltip.textContent())!;
+    }
+  }
+  throw new Error('no node showed its details on hover');
 }
 
 const apiJson = async <T>(path: string): Promise<T> => {
@@ -86,6 +102,20 @@ describe('item page', () => {
       retracted: retracted.length,
     });
     expect(await page.locator('h1').textContent()).toBe(`Item ${stack.dagItem.itemId}`);
+
+    // The same labels as a table, the retracted one struck through.
+    expect(await page.locator('#labels tbody tr').count()).toBe(labels.length);
+    const retractedRow = page.locator(`#labels tr[data-label-id="${retracted[0]}"]`);
+    expect(await retractedRow.locator('s').count()).toBe(1);
+    expect(await retractedRow.locator('td').last().textContent()).toBe('retracted');
+    expect(await page.locator(`#labels tr[data-label-id="${leaves[0]}"] td`).last().textContent()).toBe(
+      'leaf',
+    );
+
+    const tooltip = await hoverUntilTooltip(page, page.locator('#dag'));
+    expect(tooltip).toMatch(/^author: human ann-\d$/m);
+    expect(tooltip).toMatch(/^tool: label-studio$/m);
+    expect(tooltip).toMatch(/^time: 2026-01-01T/m);
     await screenshot(page, 'item-dag');
     await page.close();
   });
@@ -121,6 +151,28 @@ describe('item page', () => {
     const error = page.locator('main .error');
     await error.waitFor();
     expect(await error.textContent()).toMatch(/no-such-item/);
+    await page.close();
+  });
+});
+
+describe('search page', () => {
+  it('opens an item by id, and lists the labelled items of a dataset that match', async () => {
+    const page = await openWithKey('/');
+    await page.getByLabel('Item id').fill(stack.dagItem.itemId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await dagCounts(page);
+    expect(new URL(page.url()).pathname).toBe(`/items/${stack.dagItem.itemId}`);
+
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByLabel('Dataset', { exact: true }).fill(stack.dagItem.dataset);
+    await page.getByLabel('Contains', { exact: true }).fill(stack.dagItem.itemId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const results = page.locator('#search-results li');
+    await results.first().waitFor();
+    expect(await results.allTextContents()).toEqual([expect.stringContaining(stack.dagItem.itemId)]);
+    await screenshot(page, 'search');
+    await results.getByRole('link').click();
+    await dagCounts(page);
     await page.close();
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dagElements, labelDetails, payloadSummary, strikeThrough, timelineOf } from './label-dag';
+import {
+  dagElements,
+  labelDetails,
+  labelStates,
+  payloadSummary,
+  stateText,
+  strikeThrough,
+  timelineOf,
+} from './label-dag';
 import type { LabelHistory, LabelNode } from './types';
 
 const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
@@ -86,6 +94,17 @@ describe('dagElements', () => {
       ].join('\n'),
     );
     expect(node('d').data.details).toContain('latest review: rejected by r2');
+  });
+});
+
+describe('stateText', () => {
+  it('says leaf, corrected or retracted, and adds a rejection', () => {
+    expect(labelStates(history).map(stateText)).toEqual([
+      'corrected',
+      'retracted',
+      'leaf',
+      'leaf · rejected',
+    ]);
   });
 });
 

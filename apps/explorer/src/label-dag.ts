@@ -28,27 +28,50 @@ export function labelDetails(node: LabelNode, retraction?: Retraction, review?: 
   ].filter(Boolean);
 }
 
-/** The label DAG as graph elements: edges run from a label to the correction that supersedes it. */
-export function dagElements(history: LabelHistory): ElementDefinition[] {
+/** What became of each label: leaf or not, its retraction, its latest review. */
+export interface LabelState {
+  node: LabelNode;
+  leaf: boolean;
+  retraction?: Retraction;
+  latestReview?: Review;
+}
+
+/** Every label of the history with its state, in log order. */
+export function labelStates(history: LabelHistory): LabelState[] {
   const leaves = new Set(history.leaves);
   const retractions = new Map(history.retractions.map((retraction) => [retraction.labelId, retraction]));
   const latestReview = new Map<string, Review>();
   for (const review of history.reviews) latestReview.set(review.labelId, review);
-  const nodes: ElementDefinition[] = history.nodes.map((node) => {
-    const retraction = retractions.get(node.labelId);
-    const review = latestReview.get(node.labelId);
+  return history.nodes.map((node) => ({
+    node,
+    leaf: leaves.has(node.labelId),
+    retraction: retractions.get(node.labelId),
+    latestReview: latestReview.get(node.labelId),
+  }));
+}
+
+/** `leaf`, `retracted`, `corrected` (superseded by a correction), each `· rejected` if its latest review was. */
+export function stateText({ leaf, retraction, latestReview }: LabelState): string {
+  const state = retraction ? 'retracted' : leaf ? 'leaf' : 'corrected';
+  return latestReview?.verdict === 'REJECTED' ? `${state} · rejected` : state;
+}
+
+/** The label DAG as graph elements: edges run from a label to the correction that supersedes it. */
+export function dagElements(history: LabelHistory): ElementDefinition[] {
+  const nodes: ElementDefinition[] = labelStates(history).map((state) => {
+    const { node, leaf, retraction, latestReview } = state;
     const text = `${payloadSummary(node.payload)}\n${node.author.id}`;
     const classes = [
-      leaves.has(node.labelId) ? 'leaf' : '',
+      leaf ? 'leaf' : '',
       retraction ? 'retracted' : '',
-      review?.verdict === 'REJECTED' ? 'rejected' : '',
+      latestReview?.verdict === 'REJECTED' ? 'rejected' : '',
     ];
     return {
       group: 'nodes',
       data: {
         id: node.labelId,
         label: retraction ? strikeThrough(text) : text,
-        details: labelDetails(node, retraction, review).join('\n'),
+        details: labelDetails(node, retraction, latestReview).join('\n'),
       },
       classes: classes.filter(Boolean).join(' '),
     };

@@ -24,6 +24,8 @@ export interface ExplorerStack {
   /** An item whose label DAG has corrections and a retraction, and its history as seeded. */
   dagItem: {
     itemId: string;
+    /** a dataset the item is registered in */
+    dataset: string;
     labels: { labelId: string; eventTime: string }[];
     leaves: string[];
     retracted: string[];
@@ -86,7 +88,7 @@ export async function startSeededStack(): Promise<ExplorerStack> {
     return {
       url: api.url,
       keys,
-      dagItem: { itemId, labels: itemLabels, leaves: [labels.f3], retracted: [labels.f2] },
+      dagItem: { itemId, dataset: 'pets', labels: itemLabels, leaves: [labels.f3], retracted: [labels.f2] },
       lineage: { node: 'item:img-a', runId: runs.ingest, steps: steps.ingest },
       release,
       close: async () => {

@@ -3,7 +3,7 @@ import { withQuery } from '../api';
 import type { PageContext } from '../context';
 import { h, replaceChildren } from '../dom';
 import { drawGraph } from '../graph-view';
-import { dagElements, timelineOf } from '../label-dag';
+import { dagElements, labelStates, payloadSummary, stateText, timelineOf } from '../label-dag';
 import { lineagePath } from '../routes';
 import type { ItemWithLeaves, LabelHistory } from '../types';
 import { errorBox, facts, loading, plural } from './parts';
@@ -43,6 +43,7 @@ export async function renderItemPage(container: HTMLElement, itemId: string, con
   const status = h('div', { id: 'dag-status' });
   const graph = h('div', { id: 'dag', class: 'graph' });
   const contributors = h('p', { class: 'muted' });
+  const table = h('table', { id: 'labels' });
 
   replaceChildren(
     container,
@@ -75,6 +76,8 @@ export async function renderItemPage(container: HTMLElement, itemId: string, con
     status,
     graph,
     contributors,
+    h('h2', {}, 'Labels'),
+    table,
   );
 
   let cy: Core | undefined;
@@ -90,6 +93,7 @@ export async function renderItemPage(container: HTMLElement, itemId: string, con
     summary.textContent =
       `${plural(nodes, 'label')}, ${plural(leaves, 'leaf', 'leaves')}, ${retracted} retracted` +
       (asOf ? ` as of ${asOf}` : ' (latest)');
+    replaceChildren(table, ...labelTable(history));
     contributors.textContent =
       `Authors: ${history.authors.map((a) => `${a.id} (${a.labels})`).join(', ') || '—'}. ` +
       `Tools: ${history.tools.map((t) => `${t.tool} (${t.labels})`).join(', ') || '—'}.`;
@@ -111,4 +115,28 @@ export async function renderItemPage(container: HTMLElement, itemId: string, con
   };
   slider.addEventListener('input', () => void showAsOf(Number(slider.value)));
   await showAsOf(timeline.length - 1);
+}
+
+/** The drawn labels as a table too: readable without a pointer, and by screen readers. */
+function labelTable(history: LabelHistory): HTMLElement[] {
+  const head = h(
+    'thead',
+    {},
+    h('tr', {}, ...['label', 'task', 'author', 'tool', 'time', 'state'].map((title) => h('th', {}, title))),
+  );
+  const rows = labelStates(history).map((state) => {
+    const { node, retraction } = state;
+    const payload = payloadSummary(node.payload, 60);
+    return h(
+      'tr',
+      { 'data-label-id': node.labelId },
+      h('td', {}, retraction ? h('s', {}, payload) : payload),
+      h('td', {}, node.task),
+      h('td', {}, `${node.author.kind.toLowerCase()} ${node.author.id}`),
+      h('td', {}, node.tool ?? '—'),
+      h('td', {}, node.position.eventTime),
+      h('td', {}, stateText(state)),
+    );
+  });
+  return [head, h('tbody', {}, ...rows)];
 }
