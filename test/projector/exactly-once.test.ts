@@ -2,8 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnex } from '@strata/database';
 import { prometheusSample } from '@strata/testing';
-import { checksumBuild, loadCheckpoints } from '@strata/views';
-import { viewsProjection } from '@strata/projector';
+import { checksumBuild, CheckpointConflictError, createBuildSchema, loadCheckpoints } from '@strata/views';
+import { EventSerde } from '@strata/contracts';
+import { Topics } from '@strata/kafka';
+import {
+  BatchProjector,
+  ProjectionConsumer,
+  projectedTopics,
+  viewsProjection,
+  type PartitionRecords,
+  type ProjectedBatch,
+} from '@strata/projector';
 import { startProjector, type RunningProjector } from '../../apps/projector/src/start';
 import {
   liveSchema,
@@ -107,6 +116,51 @@ describe('exactly once', () => {
     expect(await checksumBuild(env.knex, schema)).toBe(
       await referenceChecksum(env.knex, 'reference', events),
     );
+  });
+
+  it('after another writer moves a checkpoint, rolls its batch back and continues from that checkpoint', async () => {
+    const env = await stackWith('conflict');
+    const events = await publish(env.stack, mixedHistory(300));
+    await createBuildSchema(env.knex, 'contested');
+    const deadLetters = { publish: async () => undefined, close: async () => undefined };
+    const conflicts: CheckpointConflictError[] = [];
+
+    /** Before its first batch of strata.items, another writer projects that batch's first 10 records and commits. */
+    class OvertakenProjector extends BatchProjector {
+      private overtaken = false;
+      override async project(schemaName: string, batch: PartitionRecords): Promise<ProjectedBatch> {
+        if (!this.overtaken && batch.topic === Topics.items && batch.records.length > 10) {
+          this.overtaken = true;
+          await super.project(schemaName, { ...batch, records: batch.records.slice(0, 10) });
+        }
+        return super.project(schemaName, batch).catch((error: unknown) => {
+          if (error instanceof CheckpointConflictError) conflicts.push(error);
+          throw error;
+        });
+      }
+    }
+    const consumer = new ProjectionConsumer({
+      kafka: env.kafka,
+      knex: env.knex,
+      logger: silentLogger,
+      groupId: env.stack.uniqueName('contested'),
+      topics: projectedTopics,
+      schemaName: 'contested',
+      projector: new OvertakenProjector({
+        knex: env.knex,
+        decoder: new EventSerde({ registryUrl: env.stack.registryUrl }),
+        deadLetters,
+      }),
+    });
+    cleanups.push(() => consumer.stop());
+    await consumer.start();
+    await waitForCheckpoints(env.knex, () => 'contested', await logEnds(env.kafka));
+
+    expect(conflicts).toHaveLength(1);
+    expect(await checksumBuild(env.knex, 'contested')).toBe(
+      await referenceChecksum(env.knex, 'reference', events),
+    );
+    expect(await rowCounts(env.knex, 'contested')).toEqual(await rowCounts(env.knex, 'reference'));
   });
 
   it('two projector instances in one group split the partitions and build what one would', async () => {

@@ -170,13 +170,16 @@ export const uuidOf = (space: number, counter: number) =>
 /**
  * A valid mixed history of about `5.33 × items + 3 × items / 50` events: per item a registration,
  * two labels consolidated by a correction, a review, and every third item a retraction of the
- * correction; a run with one step per 50 items.
+ * correction; a run with one step per 50 items. Called again with the same builder, it continues
+ * the history with new items, labels and runs.
  */
 export function mixedHistory(items: number, builder = new HistoryBuilder()): StrataEvent[] {
-  let labels = 0;
+  const start = builder.events.length;
+  // Ids of a later call start past anything an earlier call (≥ 5 events per item) can have used.
+  let labels = start * 10;
   const label = () => uuidOf(0x1abe1, ++labels);
   for (let index = 0; index < items; index++) {
-    const itemId = `item-${index}`;
+    const itemId = `item-${start}-${index}`;
     const [first, second, merged] = [label(), label(), label()];
     builder
       .registerItem(itemId, [index % 2 === 0 ? 'even' : 'odd'])
@@ -186,19 +189,19 @@ export function mixedHistory(items: number, builder = new HistoryBuilder()): Str
       .reviewLabel(itemId, merged, index % 5 === 0 ? 'REJECTED' : 'APPROVED');
     if (index % 3 === 0) builder.retractLabel(itemId, merged);
     if (index % 50 === 49) {
-      const runId = uuidOf(0x4a11, index);
-      const items = Array.from({ length: 50 }, (_, offset) => ({
+      const runId = uuidOf(0x4a11, start + index);
+      const inputs = Array.from({ length: 50 }, (_, offset) => ({
         kind: 'ITEM' as const,
-        id: `item-${index - offset}`,
+        id: `item-${start}-${index - offset}`,
         version: null,
       }));
       builder
         .startRun(runId)
-        .applyStep(runId, uuidOf(0x57e9, index), items, [
-          { kind: 'DATASET', id: `set-${index}`, version: null },
+        .applyStep(runId, uuidOf(0x57e9, start + index), inputs, [
+          { kind: 'DATASET', id: `set-${start}-${index}`, version: null },
         ])
         .completeRun(runId);
     }
   }
-  return builder.events.map((positioned) => positioned.event);
+  return builder.events.slice(start).map((positioned) => positioned.event);
 }

@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryBuilder, type PositionedEvent } from '@strata/projection';
+import { BatchProjector, formatEndOffsets, liveBuild, rebuild, viewsProjection } from '@strata/projector';
+import { runCli } from '@strata/testing';
+import { checksumBuild, loadCheckpoints, type Checkpoint } from '@strata/views';
+import { EventSerde } from '@strata/contracts';
+import { startProjector, type RunningProjector } from '../../apps/projector/src/start';
+import {
+  liveSchema,
+  logEnds,
+  mixedHistory,
+  publish,
+  referenceChecksum,
+  silentLogger,
+  startProjectorTestStack,
+  waitForCheckpoints,
+  type ProjectorTestStack,
+} from './support';
+
+let env: ProjectorTestStack;
+let projector: RunningProjector;
+let cliEnv: NodeJS.ProcessEnv;
+const history = new HistoryBuilder();
+const published: PositionedEvent[] = [];
+/** The live build's checkpoints and checksum after the first part of the history. */
+let firstPart: { checkpoints: Checkpoint[]; checksum: string; publishedBy: Date };
+
+async function publishMore(items: number): Promise<void> {
+  published.push(...(await publish(env.stack, mixedHistory(items, history))));
+  await waitForCheckpoints(env.knex, () => liveSchema(env.knex), await logEnds(env.kafka));
+}
+
+async function cli(args: string[]) {
+  const result = await runCli(args, cliEnv);
+  if (result.code !== 0 && !args.includes('drop')) {
+    throw new Error(`strata ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
+  }
+  return result;
+}
+
+const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
+
+beforeAll(async () => {
+  env = await startProjectorTestStack('rebuild');
+  cliEnv = {
+    DATABASE_URL: env.stack.databaseUrl,
+    STRATA_KAFKA_BROKERS: env.stack.brokers.join(','),
+    STRATA_SCHEMA_REGISTRY_URL: env.stack.registryUrl,
+    STRATA_LOG_LEVEL: 'warn',
+  };
+  projector = await startProjector({
+    brokers: env.stack.brokers,
+    registryUrl: env.stack.registryUrl,
+    knex: env.knex,
+    logger: silentLogger,
+    groupId: env.stack.uniqueName('live'),
+    liveBuildPollMs: 200,
+  });
+  await publishMore(400);
+  const schema = await liveSchema(env.knex);
+  firstPart = {
+    checkpoints: await loadCheckpoints(env.knex, schema, viewsProjection),
+    checksum: await checksumBuild(env.knex, schema),
+    publishedBy: new Date(),
+  };
+  await sleep(20); // the rest is stamped strictly later
+  await publishMore(300);
+});
+afterAll(async () => {
+  await projector?.stop();
+  await env?.stop();
+});
+
+describe('strata rebuild and verify', () => {
+  it('rebuilds to the offsets at which the live views were checksummed give that checksum, by any route', async () => {
+    const vector = formatEndOffsets(firstPart.checkpoints);
+    expect(firstPart.checkpoints.length).toBeGreaterThan(0);
+
+    const first = await cli(['rebuild', '--as-of', vector, '--into', 'at-v']);
+    expect(first.stdout).toContain('build at-v (schema build_at_v) complete');
+    expect(lastLine((await cli(['verify', '--build', 'at-v'])).stdout)).toBe(
+      `checksum ${firstPart.checksum}`,
+    );
+
+    // The same target again, through the library: the same checksum.
+    const kafka = env.kafka;
+    const deadLetters = { publish: async () => undefined, close: async () => undefined };
+    const again = await rebuild({
+      kafka,
+      knex: env.knex,
+      logger: silentLogger,
+      name: 'at-v-again',
+      target: {
+        kind: 'offsets',
+        offsets: firstPart.checkpoints.map((c) => ({ ...c, offset: c.nextOffset })),
+      },
+      projector: new BatchProjector({
+        knex: env.knex,
+        decoder: new EventSerde({ registryUrl: env.stack.registryUrl }),
+        deadLetters,
+      }),
+    });
+    expect(again.build.status).toBe('complete');
+    // The recorded target names every partition; those V did not name end at 0.
+    expect(again.build.target).toBe(`${vector},strata.snapshots:0=0`);
+    expect(await checksumBuild(env.knex, again.build.schemaName)).toBe(firstPart.checksum);
+
+    // By time: ListOffsets by timestamp cuts the log where the first part ended.
+    await cli(['rebuild', '--as-of', firstPart.publishedBy.toISOString(), '--into', 'at-time']);
+    expect(lastLine((await cli(['verify', '--build', 'at-time'])).stdout)).toBe(
+      `checksum ${firstPart.checksum}`,
+    );
+
+    // As of V on the live views, which have moved on since: still the same answer.
+    const live = await cli(['verify', '--as-of', vector]);
+    expect(lastLine(live.stdout)).toBe(`checksum ${firstPart.checksum}`);
+    expect(lastLine((await cli(['verify'])).stdout)).not.toBe(`checksum ${firstPart.checksum}`);
+  });
+
+  it('refuses a bad --as-of naming the flag, and a target past the end of the log', async () => {
+    const bad = await runCli(['rebuild', '--as-of', 'yesterday'], cliEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^strata rebuild: --as-of: "yesterday" is not/m);
+    const beyond = await runCli(['rebuild', '--as-of', 'offsets:strata.snapshots:0=5'], cliEnv);
+    expect(beyond.code).toBe(2);
+    expect(beyond.stderr).toMatch(/offset 5 of strata.snapshots:0 is beyond the end of the log \(0\)/);
+  });
+
+  it('--swap makes a build live atomically and the live projector continues it from its checkpoints', async () => {
+    const before = (await liveBuild(env.knex))!;
+    // Swapping in a build that is behind the live one: the projector must seek back to its checkpoints.
+    await cli(['rebuild', '--as-of', formatEndOffsets(firstPart.checkpoints), '--into', 'swapped', '--swap']);
+    expect((await liveBuild(env.knex))?.name).toBe('swapped');
+
+    await publishMore(100);
+    const swapped = (await liveBuild(env.knex))!;
+    await waitForCheckpoints(env.knex, () => swapped.schemaName, await logEnds(env.kafka));
+    expect(await checksumBuild(env.knex, swapped.schemaName)).toBe(
+      await referenceChecksum(env.knex, 'reference', published),
+    );
+
+    const list = (await cli(['builds', 'list'])).stdout;
+    expect(list.split('\n').find((line) => line.includes(' swapped '))).toMatch(
+      /^\*\s+swapped\s+build_swapped\s+live /,
+    );
+    expect(list).toMatch(new RegExp(`^\\s+${before.name}\\s+\\S+\\s+superseded `, 'm'));
+
+    const refused = await cli(['builds', 'drop', 'swapped']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('strata builds drop: build "swapped" is live');
+    expect((await liveBuild(env.knex))?.name).toBe('swapped');
+
+    expect((await cli(['builds', 'drop', before.name])).code).toBe(0);
+    const { rows } = await env.knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [before.schemaName]);
+    expect(rows).toEqual([]);
+    expect((await cli(['builds', 'list'])).stdout).not.toContain(before.name);
+  });
+});
