@@ -26,19 +26,23 @@ export function assertRateLimitPolicy(policy: RateLimitPolicy): void {
   }
 }
 
+/** The tokens a bucket holds at `now` (a new key's bucket is full). A clock going backwards refills nothing. */
+export function tokensAt(bucket: TokenBucket | undefined, policy: RateLimitPolicy, now: number): number {
+  if (!bucket) return policy.burst;
+  const elapsedMs = Math.max(0, now - bucket.updatedAt);
+  return Math.min(policy.burst, bucket.tokens + (elapsedMs * policy.ratePerSecond) / 1000);
+}
+
 /**
- * Takes one token from a bucket refilled at `ratePerSecond` up to `burst` (a new key starts full).
- * Pure: the caller keeps the returned bucket. A clock going backwards refills nothing.
+ * Takes one token from a bucket refilled at `ratePerSecond` up to `burst`. Pure: the caller keeps
+ * the returned bucket.
  */
 export function takeToken(
   bucket: TokenBucket | undefined,
   policy: RateLimitPolicy,
   now: number,
 ): TokenDecision {
-  const elapsedMs = bucket ? Math.max(0, now - bucket.updatedAt) : 0;
-  const available = bucket
-    ? Math.min(policy.burst, bucket.tokens + (elapsedMs * policy.ratePerSecond) / 1000)
-    : policy.burst;
+  const available = tokensAt(bucket, policy, now);
   if (available >= 1) {
     return { allowed: true, bucket: { tokens: available - 1, updatedAt: now }, retryAfterMs: 0 };
   }
@@ -80,8 +84,7 @@ export class KeyRateLimiter {
 
   private forgetFull(now: number): void {
     for (const [keyId, bucket] of this.buckets) {
-      if (takeToken(bucket, this.policy, now).bucket.tokens >= this.policy.burst - 1)
-        this.buckets.delete(keyId);
+      if (tokensAt(bucket, this.policy, now) >= this.policy.burst) this.buckets.delete(keyId);
     }
   }
 }
