@@ -10,6 +10,7 @@ import {
   ProjectionConsumer,
   projectedTopics,
   viewsProjection,
+  unannouncedDeadLetters,
   type PartitionRecords,
   type ProjectedBatch,
 } from '@strata/projector';
@@ -103,7 +104,7 @@ describe('exactly once', () => {
     const schema = await liveSchema(env.knex);
     const total = ends.reduce((sum, end) => sum + end.nextOffset, 0);
     let terminated = 0;
-    while ((await projectedSoFar(env, schema)) < total && terminated < 200) {
+    while ((await projectedSoFar(env, schema)) < total && terminated < 20) {
       const { rows } = await env.knex.raw(
         `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = 'projector-under-test'`,
@@ -122,7 +123,6 @@ describe('exactly once', () => {
     const env = await stackWith('conflict');
     const events = await publish(env.stack, mixedHistory(300));
     await createBuildSchema(env.knex, 'contested');
-    const deadLetters = { publish: async () => undefined, close: async () => undefined };
     const conflicts: CheckpointConflictError[] = [];
 
     /** Before its first batch of strata.items, another writer projects that batch's first 10 records and commits. */
@@ -149,7 +149,7 @@ describe('exactly once', () => {
       projector: new OvertakenProjector({
         knex: env.knex,
         decoder: new EventSerde({ registryUrl: env.stack.registryUrl }),
-        deadLetters,
+        deadLetters: unannouncedDeadLetters,
       }),
     });
     cleanups.push(() => consumer.stop());

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryBuilder, type PositionedEvent } from '@strata/projection';
-import { BatchProjector, formatEndOffsets, liveBuild, rebuild, viewsProjection } from '@strata/projector';
+import {
+  BatchProjector,
+  formatEndOffsets,
+  liveBuild,
+  rebuild,
+  unannouncedDeadLetters,
+  viewsProjection,
+} from '@strata/projector';
 import { runCli } from '@strata/testing';
 import { checksumBuild, loadCheckpoints, type Checkpoint } from '@strata/views';
 import { EventSerde } from '@strata/contracts';
@@ -85,7 +92,6 @@ describe('strata rebuild and verify', () => {
 
     // The same target again, through the library: the same checksum.
     const kafka = env.kafka;
-    const deadLetters = { publish: async () => undefined, close: async () => undefined };
     const again = await rebuild({
       kafka,
       knex: env.knex,
@@ -98,7 +104,7 @@ describe('strata rebuild and verify', () => {
       projector: new BatchProjector({
         knex: env.knex,
         decoder: new EventSerde({ registryUrl: env.stack.registryUrl }),
-        deadLetters,
+        deadLetters: unannouncedDeadLetters,
       }),
     });
     expect(again.build.status).toBe('complete');

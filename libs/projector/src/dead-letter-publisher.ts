@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Topics } from '@strata/kafka';
 import type { DeadLetter } from '@strata/projection';
 import { deadLetterMessage } from './dead-letter-message';
@@ -14,7 +14,11 @@ export class KafkaDeadLetterPublisher implements DeadLetterPublisher {
   private constructor(private readonly producer: Producer) {}
 
   static async connect(kafka: Kafka): Promise<KafkaDeadLetterPublisher> {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     return new KafkaDeadLetterPublisher(producer);
   }
@@ -32,3 +36,13 @@ export class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     return this.producer.disconnect();
   }
 }
+
+/**
+ * Announces nothing: for a rebuild, whose dead letters the live projector already published when it
+ * first met them (the build's dead_letters table still records every one). Republishing a whole
+ * history's dead letters on each rebuild would read as new failures to whoever watches strata.dlq.
+ */
+export const unannouncedDeadLetters: DeadLetterPublisher = {
+  publish: async () => undefined,
+  close: async () => undefined,
+};

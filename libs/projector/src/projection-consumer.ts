@@ -207,7 +207,12 @@ export class ProjectionConsumer {
           return;
         }
         const records = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
-        if (records.length === 0) return;
+        if (records.length === 0) {
+          if (first >= end) return this.finish(topic, partition);
+          // All already applied: jump to the checkpoint rather than be handed the same batch again.
+          if (batch.messages.length > 0) this.seek(topic, partition, stored);
+          return;
+        }
         const started = performance.now();
         const result = await this.options.projector.project(schemaName, {
           topic,

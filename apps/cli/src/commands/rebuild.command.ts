@@ -7,9 +7,9 @@ import { createLogger } from '@strata/logging';
 import {
   BatchProjector,
   BuildError,
-  KafkaDeadLetterPublisher,
   rebuild,
   RebuildTargetError,
+  unannouncedDeadLetters,
   type RebuildTarget,
 } from '@strata/projector';
 import { BadParameterError } from '../../../query-api/src/common/errors';
@@ -66,7 +66,6 @@ export function registerRebuild(program: Command): void {
         const { brokers, registryUrl } = kafkaEndpoints(config);
         const knex = createKnex(config.databaseUrl);
         const kafka = createKafka({ brokers, clientId: 'strata-rebuild', logger });
-        const deadLetters = await KafkaDeadLetterPublisher.connect(kafka);
         const bar = new SingleBar({
           stream: process.stderr,
           format:
@@ -87,7 +86,8 @@ export function registerRebuild(program: Command): void {
             projector: new BatchProjector({
               knex,
               decoder: new EventSerde({ registryUrl, logger }),
-              deadLetters,
+              // Announced on strata.dlq when the live projector first met them; recorded in the build.
+              deadLetters: unannouncedDeadLetters,
             }),
             onProgress: ({ done, total }) => {
               const speed = Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
@@ -105,7 +105,6 @@ export function registerRebuild(program: Command): void {
           );
         } finally {
           bar.stop();
-          await deadLetters.close();
           await knex.destroy();
         }
       }),
