@@ -99,10 +99,10 @@ function readPartitions(
       if (partition.fetchOffset < log.logStartOffset || partition.fetchOffset > log.logEndOffset) {
         return { ...result, ...positions, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
       }
-      // The response limit is soft for the first batch, so a client never gets stuck on a big one.
+      // As in Kafka (KIP-74), only the first batch of the first non-empty partition may exceed the
+      // limits, so a client never gets stuck on a big batch; every other batch must fit both of them.
       const budget = Math.min(partition.partitionMaxBytes, request.maxBytes - size);
-      if (budget <= 0 && size > 0) return { ...result, ...positions, errorCode: ErrorCode.NONE };
-      const read = log.read(partition.fetchOffset, Math.max(budget, 1));
+      const read = log.read(partition.fetchOffset, budget, size === 0);
       size += read.size;
       return { ...result, ...positions, errorCode: ErrorCode.NONE, records: read.chunks };
     }),

@@ -37,12 +37,16 @@ describe('PartitionLog', () => {
     expect(await appendMessages(log, 3, 1_000)).toBe(0);
     expect(await appendMessages(log, 2, 2_000)).toBe(3);
     expect(log.logEndOffset).toBe(5);
-    const fromMiddle = log.read(4, 1);
+    const fromMiddle = log.read(4, 1, true);
     expect(splitBatches(Buffer.concat(fromMiddle.chunks)).map((batch) => batch.header.baseOffset)).toEqual([
       3,
     ]);
-    expect(splitBatches(Buffer.concat(log.read(0, 1 << 20).chunks))).toHaveLength(2);
-    expect(log.read(5, 1 << 20).size).toBe(0);
+    expect(splitBatches(Buffer.concat(log.read(0, 1 << 20, true).chunks))).toHaveLength(2);
+    expect(log.read(5, 1 << 20, true).size).toBe(0);
+    // Past the first partition of a fetch, a batch that does not fit is left for a later fetch.
+    const firstBatchSize = log.read(0, 1, true).size;
+    expect(log.read(0, firstBatchSize - 1, false)).toEqual({ chunks: [], size: 0 });
+    expect(log.read(0, firstBatchSize, false).size).toBe(firstBatchSize);
     expect(log.offsetForTimestamp(1_001)).toEqual({ offset: 1, timestamp: 1_001 });
     expect(log.offsetForTimestamp(1_500)).toEqual({ offset: 3, timestamp: 2_000 });
     expect(log.offsetForTimestamp(9_999)).toBeUndefined();
@@ -56,7 +60,7 @@ describe('PartitionLog', () => {
     expect(fs.readdirSync(directory).filter((name) => name.endsWith('.log')).length).toBeGreaterThan(1);
     const reopened = open(200);
     expect(reopened.logEndOffset).toBe(12);
-    expect(splitBatches(Buffer.concat(reopened.read(7, 1).chunks))[0].header.baseOffset).toBe(6);
+    expect(splitBatches(Buffer.concat(reopened.read(7, 1, true).chunks))[0].header.baseOffset).toBe(6);
     expect(reopened.offsetForTimestamp(2_001)).toEqual({ offset: 7, timestamp: 2_001 });
     reopened.close();
   });

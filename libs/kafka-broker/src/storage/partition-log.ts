@@ -108,14 +108,16 @@ export class PartitionLog {
   }
 
   /**
-   * Reads whole batches from `offset` up to `maxBytes`, but always at least one batch so a client
-   * with a small limit still makes progress. Stops at a segment end; the next fetch continues.
+   * Reads whole batches from `offset` up to `maxBytes`. With `firstBatchMayExceed` the first batch is
+   * returned even if it is larger, so a client with a small limit still makes progress. Stops at a
+   * segment end; the next fetch continues.
    */
-  read(offset: number, maxBytes: number): ReadResult {
+  read(offset: number, maxBytes: number, firstBatchMayExceed: boolean): ReadResult {
     const segment = this.segmentContaining(offset);
     if (offset >= this.logEndOffset || segment === undefined) return { chunks: [], size: 0 };
     const first = segment.index.entryContaining(offset);
     let size = segment.batchSizeAt(first);
+    if (size > maxBytes && !firstBatchMayExceed) return { chunks: [], size: 0 };
     for (let entry = first + 1; entry < segment.index.length; entry++) {
       const next = segment.batchSizeAt(entry);
       if (size + next > maxBytes) break;
