@@ -121,6 +121,37 @@ describe('embedded broker with the kafkajs admin client', () => {
     expect(configs['retention.ms']).toMatchObject({ configValue: '-1', isDefault: true });
   });
 
+  it('describes several topics, and the broker, in one request', async () => {
+    await admin.createTopics({
+      topics: [
+        { topic: 'admin.configs.compacted', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        { topic: 'admin.configs.plain' },
+      ],
+    });
+    const { resources } = await admin.describeConfigs({
+      resources: [
+        { type: 2, name: 'admin.configs.compacted' },
+        { type: 2, name: 'admin.configs.plain', configNames: ['cleanup.policy', 'retention.ms'] },
+        { type: 4, name: '0', configNames: ['num.partitions'] },
+      ],
+      includeSynonyms: true,
+    });
+    const described = resources.map((resource) => [
+      resource.resourceName,
+      resource.errorCode,
+      Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
+    ]);
+    expect(described).toEqual([
+      [
+        'admin.configs.compacted',
+        0,
+        expect.objectContaining({ 'cleanup.policy': 'compact', 'retention.ms': '-1' }),
+      ],
+      ['admin.configs.plain', 0, { 'cleanup.policy': 'delete', 'retention.ms': '-1' }],
+      ['0', 0, { 'num.partitions': '3' }],
+    ]);
+  });
+
   it('adds partitions and alters topic configs, durably', async () => {
     await admin.createTopics({ topics: [{ topic: 'admin.grown', numPartitions: 1 }] });
     await admin.createPartitions({ topicPartitions: [{ topic: 'admin.grown', count: 3 }] });

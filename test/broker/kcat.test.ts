@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompressionTypes } from 'kafkajs';
 import { startTestBroker, type TestBroker } from './support/broker-fixture';
 
 const execFileAsync = promisify(execFile);
@@ -86,6 +87,33 @@ describe('embedded broker with kcat (librdkafka)', () => {
     expect(highWatermarks.map(({ partition }) => committedBy.get(partition))).toEqual(
       highWatermarks.map(({ high }) => Number(high)),
     );
+  });
+
+  it('reads what several kafkajs sends appended to one partition under small fetch limits', async () => {
+    const topic = 'kcat.small-fetches';
+    const producer = fixture.kafka.producer();
+    await producer.connect();
+    const values: string[] = [];
+    for (const [send, count] of [1, 1, 1, 4, 3].entries()) {
+      const messages = Array.from({ length: count }, (_, i) => ({
+        key: i % 2 ? null : `key-${send}`,
+        value: `send-${send}-${i}-${'x'.repeat(40 * i)}`,
+        partition: 0,
+        timestamp: String(1_000 * send - i),
+      }));
+      values.push(...messages.map((message) => message.value));
+      const compression = send % 2 ? CompressionTypes.GZIP : CompressionTypes.None;
+      await producer.send({ topic, compression, messages });
+    }
+    await producer.disconnect();
+
+    const smallFetches = ['fetch.max.bytes=1000', 'message.max.bytes=1000', 'max.partition.fetch.bytes=100'];
+    const read = await kcat([
+      ...['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-e', '-q', '-f', '%o %s\n'],
+      ...smallFetches.flatMap((setting) => ['-X', setting]),
+      ...['-X', 'check.crcs=true'],
+    ]);
+    expect(read.trim().split('\n')).toEqual(values.map((value, offset) => `${offset} ${value}`));
   });
 
   it('answers offsets for times (-Q)', async () => {
