@@ -11,7 +11,7 @@ import { createTestDatabase, freePort, startCli, type CliProcess, type TestDatab
 let database: TestDatabase;
 let dataDir: string;
 let up: CliProcess;
-let ports: { kafka: number; registry: number; api: number; gateway: number };
+let ports: { kafka: number; registry: number; api: number; gateway: number; projector: number };
 let adminKey: string;
 
 beforeAll(async () => {
@@ -22,6 +22,7 @@ beforeAll(async () => {
     registry: await freePort(),
     api: await freePort(),
     gateway: await freePort(),
+    projector: await freePort(),
   };
   up = startCli(
     [
@@ -36,6 +37,8 @@ beforeAll(async () => {
       String(ports.api),
       '--gateway-port',
       String(ports.gateway),
+      '--projector-metrics-port',
+      String(ports.projector),
     ],
     // An external cluster in the environment would make `up` embed nothing; this test is about embedding.
     { DATABASE_URL: database.url, STRATA_KAFKA_BROKERS: '', STRATA_SCHEMA_REGISTRY_URL: '' },
@@ -56,8 +59,8 @@ describe('strata up', () => {
     expect((await stat(path.join(dataDir, 'admin.key'))).mode & 0o077).toBe(0);
   });
 
-  it('serves the query API and the gateway, both ready', async () => {
-    for (const port of [ports.api, ports.gateway]) {
+  it('serves the query API, the gateway and the projector, all ready', async () => {
+    for (const port of [ports.api, ports.gateway, ports.projector]) {
       const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(response.status).toBe(200);
     }
@@ -66,6 +69,17 @@ describe('strata up', () => {
   it('prints where to start with the demo dataset it published', () => {
     expect(up.stdout()).toMatch(/Published 2000 items in two datasets/);
     expect(up.stdout()).toContain(`http://127.0.0.1:${ports.api}/v1/items/`);
+  });
+
+  it('has projected the demo by the time it says it is up: its examples answer at once', async () => {
+    const examples = [...up.stdout().matchAll(/'(http:\/\/127\.0\.0\.1:\d+\/v1\/items\/[^/]+\/leaves)'/g)];
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const [, url] of examples) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${adminKey}` } });
+      expect(response.status, url).toBe(200);
+      const body = (await response.json()) as { leaves: unknown[] };
+      expect(body.leaves.length, url).toBeGreaterThan(0);
+    }
   });
 
   it('accepts events through the gateway with the admin key, and refuses them without', async () => {
@@ -98,6 +112,17 @@ describe('strata up', () => {
     expect((await post({})).status).toBe(401);
     const accepted = await post({ authorization: `Bearer ${adminKey}` });
     expect(accepted.status, await accepted.clone().text()).toBeLessThan(300);
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`http://127.0.0.1:${ports.api}/v1/items/up-test-item`, {
+              headers: { authorization: `Bearer ${adminKey}` },
+            })
+          ).status,
+        { timeout: 30_000 },
+      )
+      .toBe(200);
   });
 
   it('shuts down cleanly on SIGINT', async () => {

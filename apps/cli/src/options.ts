@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type StrataConfig } from '@strata/config';
 
 /** The flags that may override configuration variables, named after the variable they override. */
@@ -31,4 +31,11 @@ export function configFrom(flags: OverrideFlags): StrataConfig {
     overrides[variable] = flags[flag as keyof OverrideFlags];
   }
   return loadConfig(process.env, overrides);
+}
+
+/** Commander parser for a port flag that has no configuration variable behind it. */
+export function portNumber(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535)
+    throw new InvalidArgumentError('must be a port number 0-65535');
+  return Number(raw);
 }

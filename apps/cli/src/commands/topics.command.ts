@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   applyTopics,
   createKafka,
+  formatPlan,
   readTopicsFile,
   TopicsInputError,
   withReplicationFactor,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { ensureAdminKey } from '@strata/auth';
 import type { StrataConfig } from '@strata/config';
@@ -9,16 +10,20 @@ import { applyTopics, createKafka, readTopicsFile, Topics, withReplicationFactor
 import { EmbeddedBroker } from '@strata/kafka-broker';
 import { createLogger } from '@strata/logging';
 import { closeOnSignals, type Closer } from '@strata/process';
+import { liveSchemaName, projectedTopics, viewsProjection } from '@strata/projector';
 import { EmbeddedRegistry } from '@strata/schema-registry';
+import { loadCheckpoints } from '@strata/views';
 import { startGateway } from '../../../gateway/src/start';
+import { startProjector } from '../../../projector/src/start';
 import { startQueryApi } from '../../../query-api/src/start';
-import { configFrom, withConnectionOptions, type OverrideFlags } from '../options';
+import { configFrom, portNumber, withConnectionOptions, type OverrideFlags } from '../options';
 import { describeSummary, runDemo } from './demo.command';
 
 const topicsFile = path.join(__dirname, '../../../../infra/topics.yaml');
 
 interface UpFlags extends OverrideFlags {
   demo: boolean;
+  projectorMetricsPort: number;
   host: string;
 }
 
@@ -67,6 +72,42 @@ async function provisionTopics(brokers: string[], logger: Logger): Promise<{ ite
   }
 }
 
+/** Resolves once the live views have read every topic up to the log end as it was when called. */
+async function waitUntilProjected(
+  brokers: string[],
+  knex: Knex,
+  logger: Logger,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const admin = createKafka({ brokers, clientId: 'strata-up', logger }).admin();
+  await admin.connect();
+  try {
+    const ends = new Map<string, number>();
+    for (const topic of projectedTopics) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        ends.set(`${topic}:${partition}`, Number(high));
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const schema = await liveSchemaName(knex);
+      const reached = new Map(
+        schema
+          ? (await loadCheckpoints(knex, schema, viewsProjection)).map((c) => [
+              `${c.topic}:${c.partition}`,
+              c.nextOffset,
+            ])
+          : [],
+      );
+      const behind = [...ends].filter(([partition, end]) => end > 0 && (reached.get(partition) ?? 0) < end);
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`the projector did not catch up in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function registerUp(program: Command): void {
   withConnectionOptions(program.command('up'))
     .description('run the whole platform in one process on embedded defaults')
@@ -75,7 +116,13 @@ export function registerUp(program: Command): void {
     .option('--registry-port <port>', 'embedded schema registry port (env STRATA_REGISTRY_PORT)')
     .option('--api-port <port>', 'query API port (env STRATA_API_PORT)')
     .option('--gateway-port <port>', 'ingest gateway port (env STRATA_GATEWAY_PORT)')
-    .option('--host <host>', 'interface the query API and gateway listen on', '127.0.0.1')
+    .option('--host <host>', 'interface the query API, gateway and projector metrics listen on', '127.0.0.1')
+    .option(
+      '--projector-metrics-port <port>',
+      'port of the projector health and metrics server',
+      portNumber,
+      9464,
+    )
     .option('--no-demo', 'do not publish the demo dataset into an empty log')
     .action(async (flags: UpFlags) => {
       const config = configFrom(flags);
@@ -93,6 +140,16 @@ export function registerUp(program: Command): void {
       const { itemsEmpty } = await provisionTopics(brokers, logger);
       await registerSchemas(registryUrl, loadEventSchemas(), logger);
 
+      const projector = await startProjector({
+        brokers,
+        registryUrl,
+        knex,
+        logger: logger.child({ component: 'projector' }),
+        metricsPort: flags.projectorMetricsPort,
+        host: flags.host,
+      });
+      closers.push(() => projector.stop());
+
       const connections = { config, logger, brokers, registryUrl, host: flags.host };
       const api = await startQueryApi({ ...connections, port: config.apiPort });
       closers.push(() => api.close());
@@ -108,10 +165,18 @@ export function registerUp(program: Command): void {
           logger,
           demo: { items: 2000, seed: 42, namespace: 'demo' },
         });
+        await waitUntilProjected(brokers, knex, logger);
         process.stdout.write(describeSummary(summary, api.url, config.dataDir));
       }
       logger.info(
-        { api: api.url, docs: `${api.url}/docs`, gateway: gateway.url, adminKey: adminKey.path },
+        {
+          explorer: `${api.url}/`,
+          api: api.url,
+          docs: `${api.url}/docs`,
+          gateway: gateway.url,
+          projectorMetrics: projector.metricsUrl,
+          adminKey: adminKey.path,
+        },
         'strata is up; press Ctrl-C to stop',
       );
     });
