@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWithKafkajs } from '../../libs/kafka-broker/src/testing/kafkajs-record-batch';
 import { startTestBroker, type TestBroker } from './support/broker-fixture';
+import { RawConnection } from './support/raw-connection';
 
 const TOPIC = 'idempotence';
 
@@ -27,27 +27,20 @@ function produceFrame(correlationId: number, records: Buffer): Buffer {
   return Buffer.concat([header, body, records]);
 }
 
-/** Sends one Produce and returns (error code, base offset) from its response. */
+/** Sends one Produce on a new connection and returns (error code, base offset) from its response. */
 async function produce(port: number, records: Buffer): Promise<{ errorCode: number; baseOffset: number }> {
-  const response = await new Promise<Buffer>((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(produceFrame(1, Buffer.from(records))));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => {
-      chunks.push(chunk);
-      const all = Buffer.concat(chunks);
-      if (all.length >= 4 && all.length >= 4 + all.readInt32BE(0)) {
-        socket.destroy();
-        resolve(all);
-      }
-    });
-    socket.on('error', reject);
-  });
-  // size, correlation id, topics[1], name, partitions[1], partition index, then error and offset
-  const partitionAt = 4 + 4 + 4 + 2 + TOPIC.length + 4 + 4;
-  return {
-    errorCode: response.readInt16BE(partitionAt),
-    baseOffset: Number(response.readBigInt64BE(partitionAt + 2)),
-  };
+  const connection = await RawConnection.open(port);
+  try {
+    const response = await connection.request(produceFrame(1, Buffer.from(records)));
+    // topics[1], name, partitions[1], partition index, then error and offset
+    const partitionAt = 4 + 2 + TOPIC.length + 4 + 4;
+    return {
+      errorCode: response.readInt16BE(partitionAt),
+      baseOffset: Number(response.readBigInt64BE(partitionAt + 2)),
+    };
+  } finally {
+    connection.close();
+  }
 }
 
 const batch = (baseSequence: number, count: number) =>
