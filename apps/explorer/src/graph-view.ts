@@ -52,7 +52,7 @@ const style: StylesheetJson = [
   },
 ];
 
-/** Below this zoom the labels cannot be read; a larger graph is shown around its root instead, to pan. */
+/** Below this zoom the labels cannot be read; a larger graph is shown around a root instead, to pan. */
 const minReadableZoom = 0.65;
 
 /**
@@ -64,7 +64,7 @@ export function drawGraph(
   elements: ElementDefinition[],
   options: { direction?: 'downward' | 'rightward'; onTap?: (id: string) => void } = {},
 ): Core {
-  const cy = cytoscape({ container, elements, style, wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 2 });
+  const cy = cytoscape({ container, elements, style, minZoom: 0.2, maxZoom: 2 });
   // Directed breadth-first starts from the nodes nothing points to: root labels, or the sources of data.
   cy.layout({
     name: 'breadthfirst',
@@ -75,9 +75,9 @@ export function drawGraph(
     padding: 30,
   }).run();
   if (cy.zoom() < minReadableZoom) {
-    cy.zoom(minReadableZoom);
     const root = cy.nodes('.root');
-    cy.center(root.length ? root : cy.nodes().roots());
+    cy.zoom(minReadableZoom);
+    cy.center((root.nonempty() ? root : cy.nodes().roots()).first());
   }
   const tooltip = document.getElementById('tooltip')!;
   cy.on('mouseover', 'node', (event) => {

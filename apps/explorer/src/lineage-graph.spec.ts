@@ -68,6 +68,47 @@ describe('lineageElements', () => {
   });
 });
 
+describe('lineageElements with many interchangeable artifacts', () => {
+  const frame = (index: number, depth = 2) => ({
+    id: `artifact:file:frame-${index}`,
+    kind: 'artifact' as const,
+    depth,
+    attributes: { kind: 'FILE', id: `frame-${index}`, version: null },
+  });
+  const frames = Array.from({ length: 12 }, (_, index) => frame(index));
+  const wide: LineageGraph = {
+    ...graph,
+    nodes: [...graph.nodes, ...frames],
+    edges: [...graph.edges, ...frames.map((node) => ({ from: node.id, to: 'step:s1' }))],
+  };
+
+  it('draws the inputs of one step that touch nothing else as one node, with one edge', () => {
+    const elements = lineageElements(wide);
+    const groups = elements.filter((element) => String(element.classes).includes('group'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0].data.label).toBe('12 file versions');
+    expect(groups[0].data.details).toContain('… and 2 more');
+    expect(elements.some((element) => element.data.id === 'artifact:file:frame-0')).toBe(false);
+    const groupEdges = elements.filter((element) => element.data.source === groups[0].data.id);
+    expect(groupEdges.map((edge) => edge.data.target)).toEqual(['step:s1']);
+  });
+
+  it('keeps artifacts apart below the threshold, and never hides the root artifact', () => {
+    expect(lineageElements(wide, 12).some((element) => String(element.classes).includes('group'))).toBe(
+      false,
+    );
+    const rootAmongSiblings: LineageGraph = {
+      ...wide,
+      nodes: wide.nodes.map((node) => (node.id === 'artifact:file:frame-0' ? { ...node, depth: 0 } : node)),
+    };
+    const elements = lineageElements(rootAmongSiblings);
+    expect(elements.some((element) => element.data.id === 'artifact:file:frame-0')).toBe(true);
+    expect(elements.find((element) => String(element.classes).includes('group'))!.data.label).toBe(
+      '11 file versions',
+    );
+  });
+});
+
 describe('runsOf and lineageTarget', () => {
   it('groups steps by run, nearest the root first', () => {
     expect(runsOf(graph)).toEqual([

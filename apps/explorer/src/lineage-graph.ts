@@ -17,28 +17,95 @@ const stepLabel = (node: LineageNode) => {
   return `${operation?.name ?? 'step'} ${operation?.version ?? ''}\nrun ${runId.slice(0, 8)}`;
 };
 
-/** The lineage graph as graph elements, edges in data-flow direction (input → step → output). */
-export function lineageElements(graph: LineageGraph): ElementDefinition[] {
-  const nodes: ElementDefinition[] = graph.nodes.map((node) => ({
+/**
+ * Artifacts that touch exactly the same steps the same way (say, the 400 items one step turned into
+ * 400 others) cannot be told apart in a picture; more than this many are drawn as one node.
+ */
+export const siblingGroupThreshold = 8;
+
+interface SiblingGroup {
+  id: string;
+  kind: string;
+  members: LineageNode[];
+}
+
+/** Groups of interchangeable artifacts larger than `threshold`, and which group each member is in. */
+function siblingGroups(graph: LineageGraph, threshold: number) {
+  const stepIds = new Set(graph.nodes.filter((node) => node.kind === 'step').map((node) => node.id));
+  const touches = new Map<string, string[]>();
+  const touch = (artifact: string, how: string) =>
+    touches.set(artifact, [...(touches.get(artifact) ?? []), how]);
+  for (const { from, to } of graph.edges) {
+    if (stepIds.has(to)) touch(from, `in>${to}`);
+    if (stepIds.has(from)) touch(to, `out<${from}`);
+  }
+  // The artifact the user asked about stays visible; a run's many depth-0 artifacts may be grouped.
+  const rootIsArtifact = !graph.root.startsWith('run:');
+  const bySignature = new Map<string, SiblingGroup>();
+  for (const node of graph.nodes) {
+    const signature = touches.get(node.id);
+    if (node.kind !== 'artifact' || !signature || (rootIsArtifact && node.depth === 0)) continue;
+    const kind = node.attributes.kind ?? 'ARTIFACT';
+    const key = `${kind}|${[...signature].sort().join('|')}`;
+    const group = bySignature.get(key) ?? { id: `group:${key}`, kind, members: [] };
+    group.members.push(node);
+    bySignature.set(key, group);
+  }
+  const groups = [...bySignature.values()].filter((group) => group.members.length > threshold);
+  const groupOf = new Map(groups.flatMap((group) => group.members.map((member) => [member.id, group.id])));
+  return { groups, groupOf };
+}
+
+function groupElement(group: SiblingGroup): ElementDefinition {
+  const kind = group.kind.toLowerCase();
+  const shown = group.members.slice(0, 10).map((member) => member.id);
+  const more = group.members.length - shown.length;
+  return {
     group: 'nodes',
     data: {
-      id: node.id,
-      label: node.kind === 'artifact' ? artifactLabel(node) : stepLabel(node),
-      details: `${node.id}\n${node.depth} step${node.depth === 1 ? '' : 's'} from ${graph.root}`,
+      id: group.id,
+      label: `${group.members.length} ${kind} versions`,
+      details: [...shown, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n'),
     },
     classes: [
-      node.kind,
-      node.kind === 'artifact' ? `artifact-${(node.attributes.kind ?? '').toLowerCase()}` : '',
-      node.depth === 0 ? 'root' : '',
+      'artifact',
+      'group',
+      `artifact-${kind}`,
+      group.members.some((member) => member.depth === 0) ? 'root' : '',
     ]
       .filter(Boolean)
       .join(' '),
-  }));
-  const edges: ElementDefinition[] = graph.edges.map(({ from, to }) => ({
-    group: 'edges',
-    data: { id: `${from}->${to}`, source: from, target: to },
-  }));
-  return [...nodes, ...edges];
+  };
+}
+
+/** The lineage graph as graph elements, edges in data-flow direction (input → step → output). */
+export function lineageElements(graph: LineageGraph, threshold = siblingGroupThreshold): ElementDefinition[] {
+  const { groups, groupOf } = siblingGroups(graph, threshold);
+  const nodes: ElementDefinition[] = graph.nodes
+    .filter((node) => !groupOf.has(node.id))
+    .map((node) => ({
+      group: 'nodes',
+      data: {
+        id: node.id,
+        label: node.kind === 'artifact' ? artifactLabel(node) : stepLabel(node),
+        details: `${node.id}\n${node.depth} step${node.depth === 1 ? '' : 's'} from ${graph.root}`,
+      },
+      classes: [
+        node.kind,
+        node.kind === 'artifact' ? `artifact-${(node.attributes.kind ?? '').toLowerCase()}` : '',
+        node.depth === 0 ? 'root' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    }));
+  const edges = new Map<string, ElementDefinition>();
+  for (const edge of graph.edges) {
+    const source = groupOf.get(edge.from) ?? edge.from;
+    const target = groupOf.get(edge.to) ?? edge.to;
+    const id = `${source}->${target}`;
+    edges.set(id, { group: 'edges', data: { id, source, target } });
+  }
+  return [...nodes, ...groups.map(groupElement), ...edges.values()];
 }
 
 /** The runs whose steps appear in the graph, with those steps' operations. */
