@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshot, type Browser } from './support/browser';
@@ -228,6 +230,15 @@ describe('releases page', () => {
     await datasheetTitle.waitFor();
     expect(await datasheetTitle.textContent()).toContain(`Datasheet: ${stack.release.name}`);
     await screenshot(page, 'release');
+
+    // The downloaded manifest is the one the release's hash was computed over.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download manifest' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${stack.release.name}.manifest.tsv`);
+    const manifest = await readFile((await download.path())!);
+    expect(createHash('sha256').update(manifest).digest('hex')).toBe(stack.release.manifestSha256);
     await page.close();
   });
 });

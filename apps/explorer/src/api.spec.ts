@@ -18,6 +18,7 @@ describe('failureMessage', () => {
       'The query API answered 400: depth: must be between 1 and 10.',
     );
     expect(failureMessage(502, undefined)).toBe('The query API answered 502.');
+    expect(failureMessage(429, undefined)).toMatch(/too many requests; wait a moment/);
   });
 });
 

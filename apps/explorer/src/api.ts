@@ -27,6 +27,8 @@ export function failureMessage(status: number, detail: string | undefined): stri
       return `This API key may not read from the query API (${detail ?? 'forbidden'}). Enter a key with the read scope.`;
     case 404:
       return detail ?? 'Not found.';
+    case 429:
+      return `This API key has made too many requests; wait a moment and try again (${detail ?? 'rate limited'}).`;
     default:
       return `The query API answered ${status}${detail ? `: ${detail}` : ''}.`;
   }
