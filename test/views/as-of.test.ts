@@ -6,9 +6,11 @@ import { HistoryBuilder, type PositionedEvent } from '@strata/projection';
 import { historyArbitrary, splitAt } from '../../libs/projection/src/testing/history-arbitrary';
 import {
   applyBatch,
+  allItemLeaves,
   checksumBuild,
   createBuildSchema,
   datasetLeaves,
+  type DatasetLeavesPage,
   itemLabelGraph,
   itemLeaves,
   lineage,
@@ -66,6 +68,17 @@ const pointArbitrary = (events: readonly PositionedEvent[]): fc.Arbitrary<AsOf> 
   return fc.oneof({ weight: 3, arbitrary: offsets }, { weight: 1, arbitrary: time });
 };
 
+/** Every page of a keyset-paged question, from the start, concatenated in order. */
+async function everyPage(read: (afterItemId: string | undefined) => Promise<DatasetLeavesPage>) {
+  const items: DatasetLeavesPage['items'] = [];
+  for (let afterItemId: string | undefined; ;) {
+    const page = await read(afterItemId);
+    items.push(...page.items);
+    if (page.nextAfterItemId === null) return items;
+    afterItemId = page.nextAfterItemId;
+  }
+}
+
 /** The prefix of the log a rebuild to `asOf` replays, in the same order. */
 function eventsBefore(events: readonly PositionedEvent[], asOf: AsOf): PositionedEvent[] {
   if (asOf.kind === 'latest') return [...events];
@@ -98,9 +111,19 @@ describe('as of a point of the log', () => {
               await itemLabelGraph(knex, rebuilt, itemId),
             );
           }
-          const page = { dataset: 'dataset-a', limit: 2 };
-          expect(await datasetLeaves(knex, live, page, asOf)).toEqual(
-            await datasetLeaves(knex, rebuilt, page),
+          // Datasets of the arbitrary: dataset-a for the items registered up front, dataset-0/1 on re-registration.
+          for (const dataset of ['dataset-a', 'dataset-0', 'dataset-1']) {
+            for (const task of [undefined, 'bbox']) {
+              const page = (afterItemId: string | undefined) => ({ dataset, task, afterItemId, limit: 2 });
+              expect(await everyPage((after) => datasetLeaves(knex, live, page(after), asOf))).toEqual(
+                await everyPage((after) => datasetLeaves(knex, rebuilt, page(after))),
+              );
+            }
+          }
+          expect(
+            await everyPage((afterItemId) => allItemLeaves(knex, live, { afterItemId, limit: 3 }, asOf)),
+          ).toEqual(
+            await everyPage((afterItemId) => allItemLeaves(knex, rebuilt, { afterItemId, limit: 3 })),
           );
           for (const from of lineageStarts) {
             for (const direction of ['upstream', 'downstream'] as const) {

@@ -9,6 +9,8 @@ import {
   createBuildSchema,
   datasetLeaves,
   itemLabelGraph,
+  itemLeaves,
+  leavesOfItems,
   lineage,
   loadCheckpoints,
   type AsOf,
@@ -158,6 +160,16 @@ describe('label graph and dataset pages', () => {
     expect(last).toEqual({ items: [{ itemId: 'e', leaves: [] }], nextAfterItemId: null });
     const classOnly = await datasetLeaves(knex, schema, { dataset: 'ds', task: 'class', limit: 1 });
     expect(classOnly.items[0].leaves.map((leaf) => leaf.labelId)).toEqual(['a3']);
+  });
+
+  it('answers a past point the same on the pool and inside a caller transaction, which stays usable', async () => {
+    const beforeRetraction: AsOf = { kind: 'time', time: new Date(Date.UTC(2026, 0, 1) + 10.5 * 1000) };
+    const onPool = await leavesOfItems(knex, schema, ['a', 'b'], beforeRetraction);
+    expect(onPool.map((leaf) => leaf.labelId)).toEqual(['a2', 'a3', 'b1']);
+    await knex.transaction(async (trx) => {
+      expect(await leavesOfItems(trx, schema, ['a', 'b'], beforeRetraction)).toEqual(onPool);
+      expect((await itemLeaves(trx, schema, 'b')).map((leaf) => leaf.labelId)).toEqual([]);
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyChanges, HistoryBuilder, referenceFold, type PositionedEvent } from '@strata/projection';
 import { everyInvalidCase } from '../../libs/projection/src/testing/invalid-events';
-import { batchedHistoryArbitrary } from '../../libs/projection/src/testing/history-arbitrary';
+import { batchedHistoryArbitrary, splitAt } from '../../libs/projection/src/testing/history-arbitrary';
 import {
   applyBatch,
   applyChanges,
@@ -104,6 +104,29 @@ describe('projection into PostgreSQL', () => {
         await project(schema, batches.slice(0, 1));
         expect(await checksumBuild(knex, schema)).toBe(checksum);
       }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('gives the same checksum whatever batches the same events arrive in', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        batchedHistoryArbitrary({ maxCommands: 40 }).chain(({ events, batches }) =>
+          fc.record({
+            batches: fc.constant(batches),
+            otherBatches: fc
+              .uniqueArray(fc.nat({ max: Math.max(events.length, 1) }), { maxLength: 8 })
+              .map((cuts) => splitAt(events, cuts)),
+          }),
+        ),
+        async ({ batches, otherBatches }) => {
+          const one = await freshSchema();
+          const other = await freshSchema();
+          await project(one, batches);
+          await project(other, otherBatches);
+          expect(await checksumBuild(knex, other)).toBe(await checksumBuild(knex, one));
+        },
+      ),
       { numRuns: 15 },
     );
   });

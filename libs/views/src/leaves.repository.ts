@@ -1,7 +1,7 @@
 import type { Verdict } from '@strata/contracts';
 import { asOfBindings, latest, visibleAsOf, type AsOf } from './as-of';
 import { quotedSchema } from './schema-name';
-import { epochMillis, type Queryable } from './sql-fragments';
+import { epochMillis, rawWithoutJit, type Queryable } from './sql-fragments';
 
 /** A leaf label of an item: what training uses, with its latest review so strategies can skip rejected ones. */
 export interface LeafView {
@@ -70,10 +70,14 @@ const statements = (s: string) => {
   return {
     maintainedLeaves: leafViews(maintainedLeafKeys),
     recomputedLeaves: leafViews(recomputedLeafKeys),
-    /** A keyset page of the items of `:dataset` visible as of the bindings. */
+    /**
+     * A keyset page of the items of `:dataset` visible as of the bindings. The keyset bound is
+     * stated on both sides of the join: the planner does not carry an inequality across `=`, and
+     * without it a merge join reads `items` from the first id on every page (O(n²) over an export).
+     */
     datasetItemPage: `
       SELECT d.item_id FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
-       WHERE d.dataset = :dataset AND d.item_id > :afterItemId AND ${items}
+       WHERE d.dataset = :dataset AND d.item_id > :afterItemId AND i.item_id > :afterItemId AND ${items}
        ORDER BY d.item_id LIMIT :limit`,
     /** A keyset page of all items visible as of the bindings. */
     itemPage: `
@@ -110,8 +114,11 @@ export async function leavesOfItems(
 ): Promise<LeafView[]> {
   if (itemIds.length === 0) return [];
   const sql = statements(quotedSchema(schemaName));
-  const query = asOf.kind === 'latest' ? sql.maintainedLeaves : sql.recomputedLeaves;
-  const { rows } = await db.raw(query, { ...asOfBindings(asOf), itemIds, task: options.task ?? null });
+  const bindings = { ...asOfBindings(asOf), itemIds, task: options.task ?? null };
+  const { rows } =
+    asOf.kind === 'latest'
+      ? await db.raw(sql.maintainedLeaves, bindings)
+      : await rawWithoutJit(db, sql.recomputedLeaves, bindings);
   return (rows as LeafRecord[]).map((row) => ({
     itemId: row.item_id,
     labelId: row.label_id,
