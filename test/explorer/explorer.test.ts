@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshot, type Browser } from './support/browser';
 import { startSeededStack, type ExplorerStack } from './support/explorer-stack';
@@ -12,6 +12,11 @@ beforeAll(async () => {
   stack = await startSeededStack();
   browser = await launchBrowser();
 }, 120_000);
+
+afterEach(() => {
+  // Every page kept working: no uncaught error, nothing the page's security policy had to block.
+  expect(browser.takeFaults()).toEqual([]);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -249,6 +254,7 @@ describe('serving', () => {
     expect(deepLink.status).toBe(200);
     expect(deepLink.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await deepLink.text()).toContain('<div id="tooltip"');
+    expect(deepLink.headers.get('content-security-policy')).toContain("script-src 'self'");
 
     const api = await fetch(`${stack.url}/v1/items/img-f`);
     expect(api.status).toBe(401);

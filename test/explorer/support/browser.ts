@@ -20,6 +20,8 @@ export const screenshotDirectory = path.resolve('test-artifacts/explorer');
 export interface Browser {
   /** A new tab: its sessionStorage starts empty, like a new browser session. */
   newPage(): Promise<Page>;
+  /** Uncaught script errors and Content-Security-Policy violations seen since the last call. */
+  takeFaults(): string[];
   close(): Promise<void>;
 }
 
@@ -39,8 +41,18 @@ export async function launchBrowser(): Promise<Browser> {
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
   }
+  let faults: string[] = [];
+  context.on('weberror', (error) => faults.push(error.error().message));
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) faults.push(message.text());
+  });
   return {
     newPage: () => context.newPage(),
+    takeFaults: () => {
+      const taken = faults;
+      faults = [];
+      return taken;
+    },
     close: async () => {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

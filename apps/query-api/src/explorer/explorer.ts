@@ -8,6 +8,18 @@ import { buildExplorer } from './explorer-build';
 import { requestedFile, sharedOnce, type ExplorerFiles } from './explorer-files';
 
 /**
+ * The page runs only its own bundle and talks only to this origin. Inline styles stay allowed:
+ * cytoscape injects its own, and the datasheet (shown in a sandboxed frame without scripts) has some.
+ */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
  * Serves the lineage explorer (apps/explorer) at `/`: its pages answer with index.html so deep links
  * work (the SPA fallback), and its hashed assets under /assets are cached for good. The pages are
  * plain routes beside the API's, which they never overlap, so /v1, /docs, /health and /metrics keep
@@ -22,11 +34,7 @@ export function setUpExplorer(app: NestFastifyApplication, logger: Logger): void
     return built;
   });
 
-  const send = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    pick: (built: ExplorerFiles) => { file: string; cacheControl: string },
-  ) => {
+  const send = async (request: FastifyRequest, reply: FastifyReply, file: string, cacheControl: string) => {
     let built: ExplorerFiles;
     try {
       built = await files();
@@ -38,23 +46,20 @@ export function setUpExplorer(app: NestFastifyApplication, logger: Logger): void
         new UnavailableError(`the explorer could not be built: ${(error as Error).message}`),
       );
     }
-    const { file, cacheControl } = pick(built);
     const found = built.get(file);
     if (!found) return problem(request, reply, new NotFoundError('explorer file', file));
-    return reply.type(found.contentType).header('cache-control', cacheControl).send(found.body);
+    return reply
+      .type(found.contentType)
+      .headers({ ...securityHeaders, 'cache-control': cacheControl })
+      .send(found.body);
   };
 
   for (const route of serverRoutes) {
     // index.html names the current assets' hashes, so it is revalidated every time.
-    fastify.get(route, (request, reply) =>
-      send(request, reply, () => ({ file: '/index.html', cacheControl: 'no-cache' })),
-    );
+    fastify.get(route, (request, reply) => send(request, reply, '/index.html', 'no-cache'));
   }
   fastify.get('/assets/*', (request, reply) =>
-    send(request, reply, () => ({
-      file: requestedFile(request.url),
-      cacheControl: 'public, max-age=31536000, immutable',
-    })),
+    send(request, reply, requestedFile(request.url), 'public, max-age=31536000, immutable'),
   );
 }
 
