@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { splitBatches } from '../protocol/record-batch';
 import { encodeWithKafkajs } from '../testing/kafkajs-record-batch';
 import { PartitionLog } from './partition-log';
@@ -85,6 +85,36 @@ describe('PartitionLog', () => {
     expect(fs.statSync(segment).size).toBe(secondBatchAt);
     expect(await appendMessages(recovered, 1, 20)).toBe(3);
     recovered.close();
+  });
+
+  it('fsyncs on close only what no earlier sync covered, and on recovery only an unindexed tail', async () => {
+    const fsyncSync = vi.spyOn(fs, 'fsyncSync');
+    try {
+      const log = open();
+      await appendMessages(log, 3, 0);
+      await log.flush();
+      fsyncSync.mockClear();
+      log.close();
+      expect(fsyncSync).not.toHaveBeenCalled();
+
+      const reopened = open();
+      expect(fsyncSync).not.toHaveBeenCalled();
+      await appendMessages(reopened, 2, 10);
+      reopened.close();
+      expect(fsyncSync).toHaveBeenCalledTimes(1);
+
+      // A crash before the second batch was synced: its index entry never reached the disk.
+      const indexFile = path.join(directory, '00000000000000000000.index');
+      fs.writeFileSync(indexFile, fs.readFileSync(indexFile).subarray(0, 8));
+      fsyncSync.mockClear();
+      const recovered = open();
+      expect(fsyncSync).toHaveBeenCalledTimes(1);
+      expect(recovered.logEndOffset).toBe(5);
+      recovered.close();
+      expect(fsyncSync).toHaveBeenCalledTimes(1);
+    } finally {
+      fsyncSync.mockRestore();
+    }
   });
 
   it('rebuilds producer state from the stored batches', async () => {
