@@ -88,5 +88,5 @@ describe('crash safety', () => {
     const reference = await referenceChecksum(env.knex, 'reference', events);
     expect(await checksumBuild(env.knex, schema)).toBe(reference);
     expect(await rowCounts(env.knex, schema)).toEqual(await rowCounts(env.knex, 'reference'));
-  });
+  }, 300_000); // ~30 s on an idle machine; eleven process starts and a 100k-event replay on a busy one
 });

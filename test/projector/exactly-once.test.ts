@@ -57,7 +57,7 @@ async function projectedSoFar(env: ProjectorTestStack, schema: string): Promise<
 describe('exactly once', () => {
   it('stopping and restarting the projector mid-stream gives the same views as applying the events in one go', async () => {
     const env = await stackWith('restart');
-    const events = await publish(env.stack, mixedHistory(1500));
+    const events = await publish(env.stack, mixedHistory(3000));
     const ends = await logEnds(env.kafka);
     const total = ends.reduce((sum, end) => sum + end.nextOffset, 0);
 

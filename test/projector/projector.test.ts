@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StrataEvent } from '@strata/contracts';
+import { EventSerde, type StrataEvent } from '@strata/contracts';
 import { Topics } from '@strata/kafka';
 import { HistoryBuilder } from '@strata/projection';
 import { prometheusSample } from '@strata/testing';
-import { itemLeaves } from '@strata/views';
+import { BatchProjector, rebuild, unannouncedDeadLetters } from '@strata/projector';
+import { checksumBuild, itemLeaves } from '@strata/views';
 import { startProjector } from '../../apps/projector/src/start';
 import {
   liveSchema,
   logEnds,
   publish,
+  referenceChecksum,
   silentLogger,
   startProjectorTestStack,
   waitForCheckpoints,
@@ -52,6 +54,27 @@ async function readDeadLetterTopic(
 }
 
 describe('projector end to end', () => {
+  it('rebuilds an empty log into an empty, complete build', async () => {
+    const result = await rebuild({
+      kafka: env.kafka,
+      knex: env.knex,
+      logger: silentLogger,
+      name: 'empty',
+      target: { kind: 'latest' },
+      projector: new BatchProjector({
+        knex: env.knex,
+        decoder: new EventSerde({ registryUrl: env.stack.registryUrl }),
+        deadLetters: unannouncedDeadLetters,
+      }),
+    });
+    expect(result.records).toBe(0);
+    expect(result.build).toMatchObject({ name: 'empty', status: 'complete', live: false });
+    expect(result.endOffsets.every((end) => end.nextOffset === 0)).toBe(true);
+    expect(await checksumBuild(env.knex, result.build.schemaName)).toBe(
+      await referenceChecksum(env.knex, 'empty_reference', []),
+    );
+  });
+
   it('projects published events into the live views, dead-letters each invalid case and applies the rest of its batch', async () => {
     const [a, b, z, orphan, stray, loop, fixed, last] = Array.from({ length: 8 }, () => randomUUID());
     const history = new HistoryBuilder()

@@ -59,7 +59,11 @@ export async function startProjectorTestStack(
   };
 }
 
-/** Publishes events through the SDK (acks=all) and returns them at the positions the broker gave them. */
+/**
+ * Publishes events through the SDK (acks=all) and returns them at the positions the broker gave them.
+ * The record timestamps are not known here (0): only dead letters carry them, so a reference built
+ * from these positions is exact for histories without dead letters.
+ */
 export async function publish(stack: TestStack, events: readonly StrataEvent[]): Promise<PositionedEvent[]> {
   const producer = await connectStrataProducer({
     brokers: stack.brokers,

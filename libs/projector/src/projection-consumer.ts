@@ -230,10 +230,11 @@ export class ProjectionConsumer {
       } catch (error) {
         if (schemaName !== this.schemaName) return; // swapped meanwhile: the next fetch starts over there
         if (error instanceof CheckpointConflictError) {
-          this.options.logger.warn({ topic, partition }, 'checkpoint moved concurrently; seeking to it');
+          // Re-read the checkpoint and look at this batch again: the part past it is still ours to
+          // project, or, if the checkpoint is beyond the batch, the partition is sought there.
+          this.options.logger.warn({ topic, partition }, 'checkpoint moved concurrently; continuing from it');
           this.positions.delete(key);
-          this.seek(topic, partition, await this.positionOf(schemaName, topic, partition));
-          return;
+          continue;
         }
         if (!isTransientError(error) && !(error instanceof RegistryUnavailableError)) throw error;
         const delayMs = retryDelayMs(attempt);
