@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { serverRoutes } from '../../../explorer/src/routes';
 import { NotFoundError, UnavailableError } from '../common/errors';
@@ -26,10 +26,18 @@ const securityHeaders = {
  * their own answers, 404s included. The app is built on the first request for it (see buildExplorer).
  */
 export function setUpExplorer(app: NestFastifyApplication, logger: Logger): void {
-  const fastify = app.getHttpAdapter().getInstance();
+  explorerRoutes(app.getHttpAdapter().getInstance(), logger);
+}
+
+/** The explorer's routes on a Fastify instance; `build` makes its files (tests pass their own). */
+export function explorerRoutes(
+  fastify: FastifyInstance,
+  logger: Logger,
+  build: () => Promise<ExplorerFiles> = buildExplorer,
+): void {
   const files = sharedOnce(async () => {
     const started = Date.now();
-    const built = await buildExplorer();
+    const built = await build();
     logger.info({ files: built.size, ms: Date.now() - started }, 'explorer built');
     return built;
   });
