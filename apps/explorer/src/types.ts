@@ -1,77 +1,28 @@
-/** The parts of the query API's answers the explorer reads (see /openapi.json). */
+/**
+ * The query API's answers, typed by the API's own domain types (type-only imports: nothing of the
+ * server ends up in the bundle), so the explorer cannot drift from what the API sends.
+ */
+import type { contributorsOf, LabelDag } from '../../query-api/src/domain/label-dag';
+import type { Item, LeafLabel } from '../../query-api/src/domain/labels';
+import type {
+  LineageGraph as ApiLineageGraph,
+  LineageNode as ApiLineageNode,
+} from '../../query-api/src/domain/lineage';
 
-export interface Author {
-  kind: string;
-  id: string;
-}
-
-export interface LogPosition {
-  partition: number;
-  offset: number;
-  eventTime: string;
-}
-
-export interface LabelNode {
-  labelId: string;
-  itemId: string;
-  task: string;
-  payload: unknown;
-  author: Author;
-  confidence: number | null;
-  tool: string | null;
-  guidelineVersion: string | null;
-  parents: string[];
-  reason: string | null;
-  position: LogPosition;
-}
-
-export interface Review {
-  labelId: string;
-  verdict: 'APPROVED' | 'REJECTED';
-  reviewer: Author;
-  comment: string | null;
-  position: LogPosition;
-}
-
-export interface Retraction {
-  labelId: string;
-  reason: string | null;
-  position: LogPosition;
-}
+export type { Author, Item, LabelNode } from '../../query-api/src/domain/labels';
+export type { Release, Retraction, Review } from '../../query-api/src/domain/lineage';
 
 /** GET /v1/items/{itemId}/labels */
-export interface LabelHistory {
-  itemId: string;
-  nodes: LabelNode[];
-  edges: { child: string; parent: string }[];
-  leaves: string[];
-  reviews: Review[];
-  retractions: Retraction[];
-  authors: { kind: string; id: string; labels: number }[];
-  tools: { tool: string; labels: number }[];
-}
-
-export interface Item {
-  itemId: string;
-  uri: string;
-  contentHash: string;
-  mediaType: string;
-  datasets: string[];
-  source: string | null;
-  license: string | null;
-  position: LogPosition;
-}
+export type LabelHistory = LabelDag & ReturnType<typeof contributorsOf>;
 
 /** GET /v1/items/{itemId} */
 export interface ItemWithLeaves {
   item: Item;
-  leaves: { labelId: string }[];
+  leaves: LeafLabel[];
 }
 
-export interface LineageNode {
-  id: string;
-  kind: 'artifact' | 'step';
-  depth: number;
+/** A lineage node, with the attributes the API sets on artifacts and on steps. */
+export interface LineageNode extends Omit<ApiLineageNode, 'attributes'> {
   attributes: {
     kind?: string;
     id?: string;
@@ -82,25 +33,7 @@ export interface LineageNode {
 }
 
 /** GET /v1/lineage */
-export interface LineageGraph {
-  root: string;
+export interface LineageGraph extends Omit<ApiLineageGraph, 'nodes'> {
   nodes: LineageNode[];
-  edges: { from: string; to: string }[];
-  truncated: boolean;
   nextCursor: string | null;
-}
-
-/** GET /v1/snapshots/{snapshotId} */
-export interface Release {
-  snapshotId: string;
-  name: string;
-  dataset: string | null;
-  task: string | null;
-  strategy: string;
-  offsets: { topic: string; partition: number; offset: number }[];
-  asOfTime: string | null;
-  manifestSha256: string;
-  itemCount: number;
-  labelCount: number;
-  createdAt: string;
 }
