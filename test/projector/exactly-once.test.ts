@@ -163,6 +163,45 @@ describe('exactly once', () => {
     expect(await rowCounts(env.knex, 'contested')).toEqual(await rowCounts(env.knex, 'reference'));
   });
 
+  it('waits out a schema registry outage instead of dead-lettering the events it cannot decode yet', async () => {
+    const env = await stackWith('registry-outage');
+    const events = await publish(env.stack, mixedHistory(200));
+    await createBuildSchema(env.knex, 'outage');
+    const serde = new EventSerde({ registryUrl: env.stack.registryUrl });
+    let refusals = 0;
+    const flakyRegistry = {
+      decode: (bytes: Buffer) => {
+        if (refusals < 3) {
+          refusals++;
+          return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        }
+        return serde.decode(bytes);
+      },
+    };
+    const consumer = new ProjectionConsumer({
+      kafka: env.kafka,
+      knex: env.knex,
+      logger: silentLogger,
+      groupId: env.stack.uniqueName('outage'),
+      topics: projectedTopics,
+      schemaName: 'outage',
+      projector: new BatchProjector({
+        knex: env.knex,
+        decoder: flakyRegistry,
+        deadLetters: unannouncedDeadLetters,
+      }),
+    });
+    cleanups.push(() => consumer.stop());
+    await consumer.start();
+    await waitForCheckpoints(env.knex, () => 'outage', await logEnds(env.kafka));
+
+    expect(refusals).toBe(3);
+    expect((await rowCounts(env.knex, 'outage')).dead_letters).toBe(0);
+    expect(await checksumBuild(env.knex, 'outage')).toBe(
+      await referenceChecksum(env.knex, 'reference', events),
+    );
+  });
+
   it('two projector instances in one group split the partitions and build what one would', async () => {
     const env = await stackWith('group');
     const running: RunningProjector[] = [];

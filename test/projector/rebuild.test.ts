@@ -121,8 +121,11 @@ describe('strata rebuild and verify', () => {
     // As of V on the live views, which have moved on since: still the same answer.
     const live = await cli(['verify', '--as-of', vector]);
     expect(lastLine(live.stdout)).toBe(`checksum ${firstPart.checksum}`);
+    const byTime = await cli(['verify', '--as-of', firstPart.publishedBy.toISOString()]);
+    expect(byTime.stdout).toContain(`as of ${vector}`);
+    expect(lastLine(byTime.stdout)).toBe(`checksum ${firstPart.checksum}`);
     expect(lastLine((await cli(['verify'])).stdout)).not.toBe(`checksum ${firstPart.checksum}`);
-  });
+  }, 180_000); // seven CLI processes: slow on a busy machine
 
   it('refuses a bad --as-of naming the flag, and a target past the end of the log', async () => {
     const bad = await runCli(['rebuild', '--as-of', 'yesterday'], cliEnv);
@@ -161,5 +164,5 @@ describe('strata rebuild and verify', () => {
     const { rows } = await env.knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [before.schemaName]);
     expect(rows).toEqual([]);
     expect((await cli(['builds', 'list'])).stdout).not.toContain(before.name);
-  });
+  }, 180_000);
 });
