@@ -1,0 +1,256 @@
+/**
+ * Projection benchmark: a rebuild of a mixed log against PostgreSQL's own COPY rate of the same
+ * rows into the same tables, measured in the same run.
+ *
+ *   SWC_NODE_PROJECT=tsconfig.json node -r @swc-node/register bench/projection/projection.bench.ts
+ *
+ * Environment: BENCH_EVENTS (default 1000000); BENCH_MODE `kafka` (default: the log is published
+ * to an embedded broker first, then `rebuild` from @strata/projector replays it, exactly as
+ * `strata rebuild` does) or `in-process` (the same BatchProjector fed the same per-partition
+ * batches of Avro records, without a broker); BENCH_BATCH_BYTES, per-partition batch bytes
+ * (default 1 MiB, the consumer's fetch limit). See README.md.
+ */
+import pino from 'pino';
+import { Partitioners, type Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import { EventSerde } from '@strata/contracts';
+import { createKnex, migrateLatest } from '@strata/database';
+import { createKafka, Topics } from '@strata/kafka';
+import { BatchProjector, rebuild, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
+import { startTestStack } from '@strata/testing';
+import { createBuildSchema } from '@strata/views';
+import { copyBaselineSeconds } from './copy-baseline';
+import { mixedHistory } from './mixed-history';
+import { RssSampler } from './rss-sampler';
+
+const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const mode = process.env.BENCH_MODE ?? 'kafka';
+const batchBytes = Number(process.env.BENCH_BATCH_BYTES ?? 2 ** 20);
+const limit = 0.5;
+/** Partitions per topic; the generator routes by key over this many, as the producer's partitioner would. */
+const partitions = 6;
+/** Events generated and encoded at a time (bounded memory however long the log). */
+const generationChunk = 5000;
+/** Kafka record overhead on top of key and value, roughly (so batches weigh what a fetch would). */
+const recordOverheadBytes = 20;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+interface EncodedRecord {
+  topic: string;
+  partition: number;
+  key: string;
+  record: FetchedRecord;
+}
+
+/** The mixed log as the producer would write it: Avro records with their key and partition, chunk by chunk. */
+async function* encodedLog(serde: EventSerde): AsyncGenerator<EncodedRecord[]> {
+  for (const events of mixedHistory(totalEvents, generationChunk)) {
+    yield await Promise.all(
+      events.map(async ({ position, event }) => {
+        const { key, value } = await serde.encode(event);
+        return {
+          topic: position.topic,
+          partition: position.partition,
+          key,
+          record: { offset: String(position.offset), timestamp: String(position.timestamp), value },
+        };
+      }),
+    );
+  }
+}
+
+/** Prints progress at each quarter of the log with the RSS peak of that quarter; returns those peaks. */
+class QuarterReport {
+  readonly peaks: number[] = [];
+  private readonly marks = [0.25, 0.5, 0.75, 1].map((share) => Math.ceil(share * totalEvents));
+
+  constructor(
+    private readonly rss: RssSampler,
+    private readonly started = performance.now(),
+  ) {}
+
+  progress(before: number, after: number): void {
+    if (!this.marks.some((mark) => before < mark && after >= mark)) return;
+    this.peaks.push(this.rss.takeWindowPeak());
+    const seconds = (performance.now() - this.started) / 1000;
+    console.log(
+      `  ${((100 * after) / totalEvents).toFixed(0).padStart(3)} %  ${String(after).padStart(9)} events  ` +
+        `${(after / seconds).toFixed(0)} events/s  RSS now ${mib(this.rss.sample())}, ` +
+        `peak in this quarter ${mib(this.peaks[this.peaks.length - 1])}, JS heap used ${mib(process.memoryUsage().heapUsed)}`,
+    );
+  }
+}
+
+/**
+ * The consumer's batches without a broker: records of one partition at a time, cut when they
+ * weigh the per-partition fetch limit, each projected by the BatchProjector in one transaction.
+ * Returns the seconds spent projecting (encoding, the producer's work, is not counted).
+ */
+async function projectInProcess(
+  knex: Knex,
+  serde: EventSerde,
+  schema: string,
+  rss: RssSampler,
+): Promise<number> {
+  await createBuildSchema(knex, schema);
+  const projector = new BatchProjector({ knex, decoder: serde, deadLetters: unannouncedDeadLetters });
+  const pending = new Map<
+    string,
+    { topic: string; partition: number; records: FetchedRecord[]; bytes: number }
+  >();
+  const checkpoints = new Map<string, number>();
+  let seconds = 0;
+  let projected = 0;
+  const report = new QuarterReport(rss);
+  const flush = async (key: string) => {
+    const batch = pending.get(key)!;
+    pending.delete(key);
+    const started = performance.now();
+    const result = await projector.project(schema, {
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.records,
+      expectedNextOffset: checkpoints.get(key) ?? null,
+    });
+    seconds += (performance.now() - started) / 1000;
+    if (result.deadLetters.length > 0)
+      throw new Error(`the mixed log is valid, yet: ${result.deadLetters[0].reason}`);
+    checkpoints.set(key, result.nextOffset);
+    report.progress(projected, (projected += batch.records.length));
+  };
+  for await (const chunk of encodedLog(serde)) {
+    for (const { topic, partition, key: recordKey, record } of chunk) {
+      const key = `${topic}:${partition}`;
+      const batch = pending.get(key) ?? { topic, partition, records: [], bytes: 0 };
+      pending.set(key, batch);
+      batch.records.push(record);
+      batch.bytes += record.value!.length + recordKey.length + recordOverheadBytes;
+      if (batch.bytes >= batchBytes) await flush(key);
+    }
+  }
+  for (const key of [...pending.keys()]) await flush(key);
+  console.log(`  quarter RSS peaks: ${report.peaks.map(mib).join(', ')}`);
+  return seconds;
+}
+
+/** Publishes the mixed log (not timed), then times `rebuild` replaying it from the broker into a fresh build. */
+async function rebuildFromKafka(kafka: Kafka, knex: Knex, serde: EventSerde, rss: RssSampler) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [Topics.items, Topics.runs, Topics.snapshots].map((topic) => ({
+      topic,
+      numPartitions: partitions,
+    })),
+  });
+  await admin.disconnect();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Every message names its partition (the generator's routing); the partitioner is never asked.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const publishStarted = performance.now();
+  for await (const chunk of encodedLog(serde)) {
+    const byTopic = new Map<string, { key: string; value: Buffer; partition: number; timestamp: string }[]>();
+    for (const { topic, partition, key, record } of chunk) {
+      const messages = byTopic.get(topic) ?? [];
+      byTopic.set(topic, messages);
+      messages.push({ key, value: record.value!, partition, timestamp: record.timestamp });
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+  await producer.disconnect();
+  console.log(
+    `  published ${totalEvents} events in ${((performance.now() - publishStarted) / 1000).toFixed(1)} s (not timed)`,
+  );
+
+  rss.takeWindowPeak(); // the rebuild's quarters start from here
+  let report: QuarterReport | undefined;
+  let done = 0;
+  const started = performance.now();
+  const result = await rebuild({
+    kafka,
+    knex,
+    logger: pino({ level: 'warn' }),
+    target: { kind: 'latest' },
+    name: 'bench',
+    projector: new BatchProjector({ knex, decoder: serde, deadLetters: unannouncedDeadLetters }),
+    fetch: { maxBytesPerPartition: batchBytes },
+    onProgress: (progress) => {
+      report ??= new QuarterReport(rss);
+      report.progress(done, progress.done);
+      done = progress.done;
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  quarter RSS peaks: ${report?.peaks.map(mib).join(', ')}`);
+  if (result.records !== totalEvents)
+    throw new Error(`rebuild replayed ${result.records} of ${totalEvents} events`);
+  return { seconds, schema: result.build.schemaName };
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(totalEvents) || totalEvents < 1)
+    throw new RangeError(`BENCH_EVENTS must be a positive integer, got ${process.env.BENCH_EVENTS}`);
+  if (mode !== 'kafka' && mode !== 'in-process')
+    throw new RangeError(`BENCH_MODE must be kafka or in-process, got ${mode}`);
+  const stack = await startTestStack({ label: 'bench_projection' });
+  const knex = createKnex(stack.databaseUrl, { max: 2 });
+  const rss = new RssSampler();
+  try {
+    const serde = new EventSerde({ registryUrl: stack.registryUrl });
+    await serde.start();
+    await migrateLatest(knex);
+    console.log(
+      `projection rebuild of ${totalEvents} mixed events, ${mode === 'kafka' ? 'from Kafka (embedded broker) through rebuild()' : 'in-process (BatchProjector, no broker)'}, ` +
+        `batches of ≤ ${mib(batchBytes)} per partition`,
+    );
+    let projection: { seconds: number; schema: string };
+    if (mode === 'kafka') {
+      const kafka = createKafka({
+        brokers: stack.brokers,
+        clientId: 'bench-projection',
+        logger: pino({ level: 'error' }),
+      });
+      projection = await rebuildFromKafka(kafka, knex, serde, rss);
+    } else {
+      projection = {
+        schema: 'build_in_process',
+        seconds: await projectInProcess(knex, serde, 'build_in_process', rss),
+      };
+    }
+    const peak = rss.peak();
+    rss.stop();
+
+    await createBuildSchema(knex, 'build_copied');
+    const copySeconds = copyBaselineSeconds(stack.databaseUrl, projection.schema, 'build_copied');
+    const projectionRate = totalEvents / projection.seconds;
+    const copyRate = totalEvents / copySeconds;
+    const ratio = projectionRate / copyRate;
+    console.log(
+      mode === 'kafka'
+        ? `\nrebuild from the broker (fetch, decode, project, write, checkpoint; one transaction per batch):`
+        : `\nprojection (decode, project, write, checkpoint; one transaction per batch):`,
+    );
+    console.log(`  ${projectionRate.toFixed(0)} events/s (${projection.seconds.toFixed(1)} s)`);
+    console.log(`COPY of the same event rows into the same tables (psql \\copy FROM file, one transaction):`);
+    console.log(`  ${copyRate.toFixed(0)} events/s (${copySeconds.toFixed(1)} s)`);
+    console.log(`projector peak RSS ${mib(peak)} (bench, generator and projector in one process)`);
+    console.log(`ratio ${ratio.toFixed(2)} (limit ${limit}) ${ratio >= limit ? 'PASS' : 'FAIL'}`);
+  } finally {
+    rss.stop();
+    await knex.destroy();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
