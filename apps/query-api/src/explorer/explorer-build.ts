@@ -7,7 +7,7 @@ import { contentTypeOf, urlPathOf, type ExplorerFile, type ExplorerFiles } from 
 
 const run = promisify(execFile);
 
-/** apps/explorer, whose vite.config.mts builds the web app. */
+/** apps/explorer, whose vite.config.mjs builds the web app. */
 export const explorerRoot = path.resolve(__dirname, '../../../explorer');
 
 /**
@@ -24,8 +24,11 @@ export async function buildExplorer(): Promise<ExplorerFiles> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'strata-explorer-'));
   try {
     const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-    const args = [vite, 'build', '--config', path.join(explorerRoot, 'vite.config.mts')];
-    await run(process.execPath, [...args, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+    // The native loader imports the config as it is; the default one writes a bundled copy into
+    // node_modules or beside the config, which fails where the tree is read-only.
+    const config = ['--config', path.join(explorerRoot, 'vite.config.mjs'), '--configLoader', 'native'];
+    const output = ['--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'];
+    await run(process.execPath, [vite, 'build', ...config, ...output], {
       cwd: explorerRoot,
       env: { ...process.env, NODE_ENV: 'production' },
       maxBuffer: 4 * 1024 * 1024,
