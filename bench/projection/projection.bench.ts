@@ -5,23 +5,26 @@
  *   SWC_NODE_PROJECT=tsconfig.json node -r @swc-node/register bench/projection/projection.bench.ts
  *
  * Environment: BENCH_EVENTS (default 1000000); BENCH_MODE `kafka` (default: the log is published
- * to an embedded broker first, then `rebuild` from @strata/projector replays it, exactly as
- * `strata rebuild` does) or `in-process` (the same BatchProjector fed the same per-partition
- * batches of Avro records, without a broker); BENCH_BATCH_BYTES, per-partition batch bytes
- * (default 1 MiB, the consumer's fetch limit). See README.md.
+ * to the embedded broker of a test stack, then `strata rebuild --as-of latest` replays it in a
+ * process of its own, RSS sampled from /proc) or `in-process` (the same BatchProjector fed the
+ * same per-partition batches of Avro records in this process, without a broker);
+ * BENCH_BATCH_BYTES, per-partition batch bytes in-process (default 1 MiB, the consumer's fetch
+ * limit). See README.md.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import pino from 'pino';
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import { EventSerde } from '@strata/contracts';
 import { createKnex, migrateLatest } from '@strata/database';
 import { createKafka, Topics } from '@strata/kafka';
-import { BatchProjector, rebuild, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
-import { startTestStack } from '@strata/testing';
-import { createBuildSchema } from '@strata/views';
+import { BatchProjector, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
+import { startTestStack, type TestStack } from '@strata/testing';
+import { createBuildSchema, quotedSchema } from '@strata/views';
 import { copyBaselineSeconds } from './copy-baseline';
 import { mixedHistory } from './mixed-history';
-import { RssSampler } from './rss-sampler';
+import { RssSampler, rssOfProcess } from './rss-sampler';
 
 const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const mode = process.env.BENCH_MODE ?? 'kafka';
@@ -65,9 +68,12 @@ class QuarterReport {
   readonly peaks: number[] = [];
   private readonly marks = [0.25, 0.5, 0.75, 1].map((share) => Math.ceil(share * totalEvents));
 
+  private readonly started = performance.now();
+
+  /** `withHeap`: the projector runs in this process, so its JS heap is worth showing beside RSS. */
   constructor(
     private readonly rss: RssSampler,
-    private readonly started = performance.now(),
+    private readonly withHeap: boolean,
   ) {}
 
   progress(before: number, after: number): void {
@@ -77,7 +83,8 @@ class QuarterReport {
     console.log(
       `  ${((100 * after) / totalEvents).toFixed(0).padStart(3)} %  ${String(after).padStart(9)} events  ` +
         `${(after / seconds).toFixed(0)} events/s  RSS now ${mib(this.rss.sample())}, ` +
-        `peak in this quarter ${mib(this.peaks[this.peaks.length - 1])}, JS heap used ${mib(process.memoryUsage().heapUsed)}`,
+        `peak in this quarter ${mib(this.peaks[this.peaks.length - 1])}` +
+        (this.withHeap ? `, JS heap used ${mib(process.memoryUsage().heapUsed)}` : ''),
     );
   }
 }
@@ -102,7 +109,7 @@ async function projectInProcess(
   const checkpoints = new Map<string, number>();
   let seconds = 0;
   let projected = 0;
-  const report = new QuarterReport(rss);
+  const report = new QuarterReport(rss, true);
   const flush = async (key: string) => {
     const batch = pending.get(key)!;
     pending.delete(key);
@@ -134,8 +141,8 @@ async function projectInProcess(
   return seconds;
 }
 
-/** Publishes the mixed log (not timed), then times `rebuild` replaying it from the broker into a fresh build. */
-async function rebuildFromKafka(kafka: Kafka, knex: Knex, serde: EventSerde, rss: RssSampler) {
+/** Publishes the mixed log to the broker as the producers would (not timed). */
+async function publish(kafka: Kafka, serde: EventSerde): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -152,47 +159,93 @@ async function rebuildFromKafka(kafka: Kafka, knex: Knex, serde: EventSerde, rss
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const publishStarted = performance.now();
-  for await (const chunk of encodedLog(serde)) {
-    const byTopic = new Map<string, { key: string; value: Buffer; partition: number; timestamp: string }[]>();
-    for (const { topic, partition, key, record } of chunk) {
-      const messages = byTopic.get(topic) ?? [];
-      byTopic.set(topic, messages);
-      messages.push({ key, value: record.value!, partition, timestamp: record.timestamp });
-    }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
-  await producer.disconnect();
-  console.log(
-    `  published ${totalEvents} events in ${((performance.now() - publishStarted) / 1000).toFixed(1)} s (not timed)`,
-  );
-
-  rss.takeWindowPeak(); // the rebuild's quarters start from here
-  let report: QuarterReport | undefined;
-  let done = 0;
   const started = performance.now();
-  const result = await rebuild({
-    kafka,
-    knex,
-    logger: pino({ level: 'warn' }),
-    target: { kind: 'latest' },
-    name: 'bench',
-    projector: new BatchProjector({ knex, decoder: serde, deadLetters: unannouncedDeadLetters }),
-    fetch: { maxBytesPerPartition: batchBytes },
-    onProgress: (progress) => {
-      report ??= new QuarterReport(rss);
-      report.progress(done, progress.done);
-      done = progress.done;
+  try {
+    for await (const chunk of encodedLog(serde)) {
+      const byTopic = new Map<
+        string,
+        { key: string; value: Buffer; partition: number; timestamp: string }[]
+      >();
+      for (const { topic, partition, key, record } of chunk) {
+        const messages = byTopic.get(topic) ?? [];
+        byTopic.set(topic, messages);
+        messages.push({ key, value: record.value!, partition, timestamp: record.timestamp });
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  console.log(
+    `  published ${totalEvents} events in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`,
+  );
+}
+
+/** Events the build has committed so far: the sum of its checkpoints (0 before it exists). */
+async function committedEvents(knex: Knex, buildName: string): Promise<number> {
+  const build = (await knex('strata.builds').where({ name: buildName }).first('schema_name')) as
+    { schema_name: string } | undefined;
+  if (!build) return 0;
+  const { rows } = await knex.raw(
+    `SELECT coalesce(sum(next_offset), 0)::bigint AS committed FROM ${quotedSchema(build.schema_name)}.checkpoints`,
+  );
+  return Number((rows as { committed: string }[])[0].committed);
+}
+
+/**
+ * `strata rebuild --as-of latest` in a process of its own (the operator's command, unchanged),
+ * its RSS sampled from /proc and its progress from the build's checkpoints. Returns the rebuild's
+ * own timing (its last lines: `replayed N events in S s`), and the build's schema.
+ */
+async function rebuildWithCli(
+  stack: TestStack,
+  knex: Knex,
+): Promise<{ seconds: number; schema: string; rss: RssSampler }> {
+  const buildName = 'bench';
+  const child = spawn(
+    process.execPath,
+    ['bin/strata.js', 'rebuild', '--as-of', 'latest', '--into', buildName],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        STRATA_KAFKA_BROKERS: stack.brokers.join(','),
+        STRATA_SCHEMA_REGISTRY_URL: stack.registryUrl,
+        STRATA_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`  quarter RSS peaks: ${report?.peaks.map(mib).join(', ')}`);
-  if (result.records !== totalEvents)
-    throw new Error(`rebuild replayed ${result.records} of ${totalEvents} events`);
-  return { seconds, schema: result.build.schemaName };
+  );
+  const exited = once(child, 'exit');
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const rss = new RssSampler(rssOfProcess(child.pid!));
+  const report = new QuarterReport(rss, false);
+  let polled = 0;
+  const poller = setInterval(() => {
+    committedEvents(knex, buildName).then(
+      (committed) => {
+        report.progress(polled, committed);
+        polled = Math.max(polled, committed);
+      },
+      () => undefined, // the build's schema appears mid-rebuild; the next poll sees it
+    );
+  }, 250);
+  const [code] = (await exited) as [number | null];
+  clearInterval(poller);
+  rss.stop();
+  if (code !== 0) throw new Error(`strata rebuild exited with ${code}: ${output}`);
+  report.progress(polled, await committedEvents(knex, buildName));
+  console.log(`  quarter RSS peaks of the rebuild process: ${report.peaks.map(mib).join(', ')}`);
+  const replayed = /replayed (\d+) events in ([\d.]+) s/.exec(output);
+  const schema = /\(schema (\w+)\)/.exec(output);
+  if (!replayed || !schema) throw new Error(`unexpected output of strata rebuild: ${output}`);
+  if (Number(replayed[1]) !== totalEvents)
+    throw new Error(`rebuild replayed ${replayed[1]} of ${totalEvents} events`);
+  return { seconds: Number(replayed[2]), schema: schema[1], rss };
 }
 
 async function main(): Promise<void> {
@@ -202,31 +255,32 @@ async function main(): Promise<void> {
     throw new RangeError(`BENCH_MODE must be kafka or in-process, got ${mode}`);
   const stack = await startTestStack({ label: 'bench_projection' });
   const knex = createKnex(stack.databaseUrl, { max: 2 });
-  const rss = new RssSampler();
   try {
     const serde = new EventSerde({ registryUrl: stack.registryUrl });
     await serde.start();
     await migrateLatest(knex);
     console.log(
-      `projection rebuild of ${totalEvents} mixed events, ${mode === 'kafka' ? 'from Kafka (embedded broker) through rebuild()' : 'in-process (BatchProjector, no broker)'}, ` +
-        `batches of ≤ ${mib(batchBytes)} per partition`,
+      mode === 'kafka'
+        ? `rebuild of ${totalEvents} mixed events from Kafka (embedded broker): \`strata rebuild --as-of latest\` in its own process`
+        : `projection of ${totalEvents} mixed events in-process (BatchProjector, no broker), batches of ≤ ${mib(batchBytes)} per partition`,
     );
-    let projection: { seconds: number; schema: string };
+    let projection: { seconds: number; schema: string; rss: RssSampler };
     if (mode === 'kafka') {
-      const kafka = createKafka({
-        brokers: stack.brokers,
-        clientId: 'bench-projection',
-        logger: pino({ level: 'error' }),
-      });
-      projection = await rebuildFromKafka(kafka, knex, serde, rss);
+      await publish(
+        createKafka({
+          brokers: stack.brokers,
+          clientId: 'bench-projection',
+          logger: pino({ level: 'error' }),
+        }),
+        serde,
+      );
+      projection = await rebuildWithCli(stack, knex);
     } else {
-      projection = {
-        schema: 'build_in_process',
-        seconds: await projectInProcess(knex, serde, 'build_in_process', rss),
-      };
+      const rss = new RssSampler();
+      const seconds = await projectInProcess(knex, serde, 'build_in_process', rss);
+      rss.stop();
+      projection = { seconds, schema: 'build_in_process', rss };
     }
-    const peak = rss.peak();
-    rss.stop();
 
     await createBuildSchema(knex, 'build_copied');
     const copySeconds = copyBaselineSeconds(stack.databaseUrl, projection.schema, 'build_copied');
@@ -235,16 +289,19 @@ async function main(): Promise<void> {
     const ratio = projectionRate / copyRate;
     console.log(
       mode === 'kafka'
-        ? `\nrebuild from the broker (fetch, decode, project, write, checkpoint; one transaction per batch):`
+        ? `\nstrata rebuild (fetch, decode, project, write, checkpoint; one transaction per batch), its own timing:`
         : `\nprojection (decode, project, write, checkpoint; one transaction per batch):`,
     );
     console.log(`  ${projectionRate.toFixed(0)} events/s (${projection.seconds.toFixed(1)} s)`);
     console.log(`COPY of the same event rows into the same tables (psql \\copy FROM file, one transaction):`);
     console.log(`  ${copyRate.toFixed(0)} events/s (${copySeconds.toFixed(1)} s)`);
-    console.log(`projector peak RSS ${mib(peak)} (bench, generator and projector in one process)`);
+    console.log(
+      mode === 'kafka'
+        ? `projector peak RSS ${mib(projection.rss.peak())} (the strata rebuild process)`
+        : `projector peak RSS ${mib(projection.rss.peak())} (generator, encoder and projector in one process)`,
+    );
     console.log(`ratio ${ratio.toFixed(2)} (limit ${limit}) ${ratio >= limit ? 'PASS' : 'FAIL'}`);
   } finally {
-    rss.stop();
     await knex.destroy();
     await stack.stop();
   }
