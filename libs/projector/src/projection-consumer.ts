@@ -195,6 +195,7 @@ export class ProjectionConsumer {
     const end = this.endOffsets ? (this.endOffsets.get(key) ?? 0) : Number.POSITIVE_INFINITY;
     for (let attempt = 0; isRunning() && !isStale(); attempt++) {
       const schemaName = this.schemaName;
+      let committed = false;
       try {
         const stored = await this.positionOf(schemaName, topic, partition);
         const from = stored ?? 0;
@@ -220,6 +221,7 @@ export class ProjectionConsumer {
           records,
           expectedNextOffset: stored,
         });
+        committed = true;
         if (schemaName === this.schemaName) this.positions.set(key, result.nextOffset);
         payload.resolveOffset(records[records.length - 1].offset);
         this.record(topic, result, (performance.now() - started) / 1000);
@@ -228,6 +230,7 @@ export class ProjectionConsumer {
         await heartbeat();
         return;
       } catch (error) {
+        if (committed) throw error; // the heartbeat's news (a rebalance) is kafkajs's to act on
         if (schemaName !== this.schemaName) return; // swapped meanwhile: the next fetch starts over there
         if (error instanceof CheckpointConflictError) {
           // Re-read the checkpoint and look at this batch again: the part past it is still ours to

@@ -91,12 +91,22 @@ describe('isTransientError', () => {
     [new Error('Connection terminated unexpectedly')],
     [new Error('wrapped', { cause: { code: '40P01' } })],
     [new AggregateError([{ code: 'ECONNREFUSED' }], 'connect failed')],
+    [
+      Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+        name: 'KafkaJSConnectionError',
+        retriable: true,
+      }),
+    ],
   ])('retries %o', (error) => expect(isTransientError(error)).toBe(true));
 
-  it.each([[{ code: '23505' }], [{ code: '42P01' }], [new Error('syntax error')], [undefined], ['text']])(
-    'does not retry %o',
-    (error) => expect(isTransientError(error)).toBe(false),
-  );
+  it.each([
+    [{ code: '23505' }],
+    [{ code: '42P01' }],
+    [{ name: 'KafkaJSNonRetriableError', retriable: false }],
+    [new Error('syntax error')],
+    [undefined],
+    ['text'],
+  ])('does not retry %o', (error) => expect(isTransientError(error)).toBe(false));
 
   it('backs off exponentially up to 5 s', () => {
     expect([0, 1, 2, 10, 50].map(retryDelayMs)).toEqual([100, 200, 400, 5000, 5000]);

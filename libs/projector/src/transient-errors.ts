@@ -38,7 +38,7 @@ const transientMessages = [
 ];
 
 /**
- * Whether retrying the same batch later can succeed. Walks `cause` chains and AggregateErrors
+ * Whether retrying the same batch later can succeed (PostgreSQL, sockets, kafkajs). Walks `cause` chains and AggregateErrors
  * (node's connect errors for several addresses), since drivers wrap the socket error.
  */
 export function isTransientError(error: unknown, depth = 0): boolean {
@@ -52,6 +52,9 @@ export function isTransientError(error: unknown, depth = 0): boolean {
   if (typeof code === 'string' && (transientSqlStates.has(code) || transientSystemCodes.has(code))) {
     return true;
   }
+  // kafkajs marks what its own retries could not get through but a later attempt may (publishing
+  // dead letters while the broker is away).
+  if ((error as { retriable?: unknown }).retriable === true) return true;
   if (typeof message === 'string' && transientMessages.some((pattern) => pattern.test(message))) return true;
   if (Array.isArray(errors) && errors.some((inner) => isTransientError(inner, depth + 1))) return true;
   return cause !== undefined && isTransientError(cause, depth + 1);
