@@ -7,6 +7,7 @@ import { EventSerde } from '@strata/contracts';
 import { Topics } from '@strata/kafka';
 import {
   BatchProjector,
+  listBuilds,
   ProjectionConsumer,
   projectedTopics,
   viewsProjection,
@@ -202,15 +203,16 @@ describe('exactly once', () => {
     );
   });
 
-  it('two projector instances in one group split the partitions and build what one would', async () => {
-    const env = await stackWith('group');
-    const running: RunningProjector[] = [];
+  it('two projector instances started together on a fresh database share one live build, split the partitions and build what one would', async () => {
+    const env = await startProjectorTestStack('group', false);
+    cleanups.push(() => env.stop());
+    const running = await Promise.all(
+      [0, 1].map(() => startProjector({ ...optionsOf(env, 'shared'), metricsPort: 0, host: '127.0.0.1' })),
+    );
     cleanups.push(async () => {
       for (const projector of running) await projector.stop();
     });
-    for (let index = 0; index < 2; index++) {
-      running.push(await startProjector({ ...optionsOf(env, 'shared'), metricsPort: 0, host: '127.0.0.1' }));
-    }
+    expect(await listBuilds(env.knex)).toHaveLength(1);
     await waitForStableGroup(env, env.stack.uniqueName('shared'), 2);
 
     const events = await publish(env.stack, mixedHistory(600));

@@ -27,21 +27,21 @@ export interface ProjectorTestStack {
   stop(): Promise<void>;
 }
 
-/** A stack with the event topics created (items 3 partitions, runs 2, snapshots 1, dlq 1) and the control tables. */
-export async function startProjectorTestStack(
-  label: string,
-  itemPartitions = 3,
-): Promise<ProjectorTestStack> {
+/**
+ * A stack with the event topics created (items 3 partitions, runs 2, snapshots 1, dlq 1) and, unless
+ * `migrated` is false, the control tables.
+ */
+export async function startProjectorTestStack(label: string, migrated = true): Promise<ProjectorTestStack> {
   const stack = await startTestStack({ label });
   const knex = createKnex(stack.databaseUrl);
-  await migrateLatest(knex);
+  if (migrated) await migrateLatest(knex);
   const kafka = createKafka({ brokers: stack.brokers, clientId: 'projector-test', logger: silentLogger });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
-      { topic: Topics.items, numPartitions: itemPartitions },
+      { topic: Topics.items, numPartitions: 3 },
       { topic: Topics.runs, numPartitions: 2 },
       { topic: Topics.snapshots, numPartitions: 1 },
       { topic: Topics.deadLetters, numPartitions: 1 },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { EventSerde } from '@strata/contracts';
@@ -19,6 +20,7 @@ import {
   liveSchemaName,
   ProjectionConsumer,
   projectedTopics,
+  retryDelayMs,
   type FetchLimits,
 } from '@strata/projector';
 import { loadCheckpoints } from '@strata/views';
@@ -53,7 +55,7 @@ export interface RunningProjector {
  */
 export async function startProjector(options: StartProjectorOptions): Promise<RunningProjector> {
   const { knex, logger } = options;
-  await migrateLatest(knex);
+  await migrateConcurrently(knex, logger);
   const live = await ensureLiveBuild(knex);
   logger.info({ build: live.name, schema: live.schemaName }, 'projecting into the live build');
 
@@ -137,4 +139,27 @@ function followLiveBuild(knex: Knex, logger: Logger, intervalMs: number, onSchem
       .finally(() => (polling = false));
   }, intervalMs);
   return { stop: () => clearInterval(timer) };
+}
+
+/** Another process migrating at the same moment: knex's lock is held, or PostgreSQL saw a concurrent CREATE. */
+const concurrentMigration = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'MigrationLocked' ||
+    ['23505', '42P06', '42P07'].includes((error as { code?: string }).code ?? ''));
+
+/**
+ * The control migrations, waiting for another process doing them at the same time (replicas
+ * starting together): knex refuses rather than waits while its migration lock is held.
+ */
+async function migrateConcurrently(knex: Knex, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await migrateLatest(knex);
+      return;
+    } catch (error) {
+      if (!concurrentMigration(error) || attempt >= 20) throw error;
+      logger.info({ attempt }, 'another process is migrating the control tables; waiting');
+      await sleep(retryDelayMs(attempt));
+    }
+  }
 }
