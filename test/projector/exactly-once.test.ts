@@ -15,7 +15,7 @@ import {
   type PartitionRecords,
   type ProjectedBatch,
 } from '@strata/projector';
-import { startProjector, type RunningProjector } from '../../apps/projector/src/start';
+import { startProjector } from '../../apps/projector/src/start';
 import {
   liveSchema,
   logEnds,
