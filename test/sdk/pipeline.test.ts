@@ -1,49 +1,79 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import type { TransformationApplied } from '@strata/contracts';
-import { Topics } from '@strata/kafka';
-import { connectStrataProducer, provenancePairs, type StrataProducer } from '@strata/sdk';
-import { startTestStack, type TestStack } from '@strata/testing';
-import { ensureStrataTopics } from './support/topics';
-import { readTopic } from './support/topic-reader';
+import { describe, expect, it } from 'vitest';
+import { provenancePairs } from '@strata/sdk';
+import { lineage } from '@strata/views';
+import { sdkStackForSuite } from './support/sdk-stack';
 
-const logger = pino({ level: process.env.STRATA_TEST_LOG_LEVEL ?? 'silent' });
-let stack: TestStack;
-let producer: StrataProducer;
-
-beforeAll(async () => {
-  stack = await startTestStack({ label: 'sdk_pipeline', logger });
-  await ensureStrataTopics(stack.brokers, logger);
-  producer = await connectStrataProducer({
-    brokers: stack.brokers,
-    registryUrl: stack.registryUrl,
-    logger,
-    defaults: {
-      namespace: 'vision',
-      producer: { name: 'pipeline-test', version: '1' },
-      actor: { kind: 'SERVICE', id: 'ci' },
-    },
-  });
+/** SDK pipelines → Kafka → the real projector → the run, steps and per-item provenance in the views. */
+const sdk = sdkStackForSuite({
+  label: 'sdk_pipeline',
+  defaults: {
+    namespace: 'vision',
+    producer: { name: 'pipeline-test', version: '1' },
+    actor: { kind: 'SERVICE', id: 'ci' },
+  },
+  projector: true,
 });
-
-afterAll(async () => {
-  await producer?.close();
-  await stack?.stop();
-});
-
-async function runEvents(runId: string) {
-  const records = await readTopic(stack.brokers, stack.registryUrl, Topics.runs, logger);
-  return records.filter((record) => record.key === runId).map((record) => record.event);
-}
 
 type Sample = { itemId: string };
 
-describe('recorded pipelines', () => {
-  it('records a 10k-sample, 3-step run with its steps and exact per-item provenance', async () => {
+interface StepView {
+  stepId: string;
+  operation: { name: string; version: string };
+  parameters: Record<string, unknown> & { provenanceOf?: string; groups?: number[] };
+  inputRecords: number | null;
+  outputRecords: number | null;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** A run's steps as the views hold them, in log order, with their input and output artifact refs in order. */
+async function stepsInViews(schema: string, runId: string): Promise<StepView[]> {
+  const steps = await sdk()
+    .knex.withSchema(schema)
+    .table('run_steps')
+    .where({ run_id: runId })
+    .orderBy([{ column: 'log_partition' }, { column: 'log_offset' }]);
+  const edges = await sdk()
+    .knex.withSchema(schema)
+    .from('lineage_edges as e')
+    .join('artifacts as a', 'a.artifact_key', 'e.artifact_key')
+    .where('e.run_id', runId)
+    .orderBy('e.ordinal')
+    .select('e.step_id', 'e.direction', 'a.kind', 'a.artifact_id', 'a.version');
+  const refsOf = (stepId: string, direction: 'INPUT' | 'OUTPUT') =>
+    edges
+      .filter((edge) => edge.step_id === stepId && edge.direction === direction)
+      .map((edge) =>
+        edge.kind === 'ITEM' ? edge.artifact_id : `${edge.kind}:${edge.artifact_id}@${edge.version}`,
+      );
+  return steps.map((step) => ({
+    stepId: step.step_id,
+    operation: { name: step.operation_name, version: step.operation_version },
+    parameters: JSON.parse(step.parameters),
+    inputRecords: step.input_records === null ? null : Number(step.input_records),
+    outputRecords: step.output_records === null ? null : Number(step.output_records),
+    inputs: refsOf(step.step_id, 'INPUT'),
+    outputs: refsOf(step.step_id, 'OUTPUT'),
+  }));
+}
+
+/** The (input item, output item) pairs the views record for one step summary, from its provenance chunks. */
+function pairsOf(steps: readonly StepView[], summary: StepView): [string, string][] {
+  return steps
+    .filter((step) => step.parameters.provenanceOf === summary.stepId)
+    .flatMap((chunk) =>
+      provenancePairs({ inputs: chunk.inputs, outputs: chunk.outputs, groups: chunk.parameters.groups! }),
+    );
+}
+
+const sortPairs = (pairs: [string, string][]) => [...pairs].map((pair) => pair.join(' → ')).sort();
+
+describe('recorded pipelines, projected', () => {
+  it('a 10k-sample, 3-step run appears in the views with its steps and exact per-item provenance', async () => {
     const items = Array.from({ length: 10_000 }, (_, index) => ({ itemId: `item-${index}` }));
     const outputs: Sample[] = [];
-    const run = await producer
-      .pipeline<Sample>({
+    const run = await sdk()
+      .producer.pipeline<Sample>({
         job: 'prepare',
         codeVersion: 'git:abc123',
         parameters: { size: 512 },
@@ -59,98 +89,100 @@ describe('recorded pipelines', () => {
       .run(items, (output) => {
         outputs.push(output);
       });
-
     expect(run.status).toBe('COMPLETED');
-    expect(run.outputRecords).toBe(18_000);
     expect(outputs).toHaveLength(18_000);
-    expect(run.steps.map((step) => [step.operation.name, step.inputRecords, step.outputRecords])).toEqual([
-      ['normalize', 10_000, 10_000],
-      ['drop-every-tenth', 10_000, 9_000],
-      ['augment', 9_000, 18_000],
-    ]);
 
-    const events = await runEvents(run.runId);
-    expect(events[0]).toMatchObject({
-      type: 'RunStarted',
-      event: {
-        job: { namespace: 'vision', name: 'prepare' },
-        codeVersion: 'git:abc123',
+    const schema = await sdk().projected();
+    const table = (name: string) => sdk().knex.withSchema(schema).table(name);
+    expect(await table('dead_letters').count({ n: '*' })).toEqual([{ n: '0' }]);
+    expect(await table('runs').where({ run_id: run.runId })).toMatchObject([
+      {
+        job_namespace: 'vision',
+        job_name: 'prepare',
+        code_version: 'git:abc123',
         parameters: '{"size":512}',
       },
-    });
-    expect(events.at(-1)).toMatchObject({
-      type: 'RunCompleted',
-      event: { status: 'COMPLETED', error: null },
-    });
+    ]);
+    expect(await table('run_completions').where({ run_id: run.runId })).toMatchObject([
+      { status: 'COMPLETED', error: null },
+    ]);
 
-    const steps = events
-      .filter((event) => event.type === 'TransformationApplied')
-      .map((event) => event.event as TransformationApplied);
-    const summaries = steps.filter((step) => !('provenanceOf' in JSON.parse(step.parameters)));
+    const steps = await stepsInViews(schema, run.runId);
+    const summaries = steps.filter((step) => step.parameters.provenanceOf === undefined);
     expect(summaries.map((step) => [step.operation, step.inputRecords, step.outputRecords])).toEqual([
       [{ name: 'normalize', version: '2' }, 10_000, 10_000],
       [{ name: 'drop-every-tenth', version: '1' }, 10_000, 9_000],
       [{ name: 'augment', version: '1' }, 9_000, 18_000],
     ]);
-    expect(JSON.parse(summaries[0].parameters)).toMatchObject({ mean: 0.5, step: 0 });
-    // Steps are chained through the streams between them, from the input to the output dataset.
-    expect(summaries[0].inputs).toEqual([{ kind: 'DATASET', id: 'raw', version: null }]);
+    expect(summaries[0].parameters).toMatchObject({ mean: 0.5, step: 0 });
+    // The steps are chained through the streams between them, from the input to the output dataset.
+    expect(summaries[0].inputs).toEqual(['DATASET:raw@null']);
     expect(summaries[1].inputs).toEqual(summaries[0].outputs);
-    expect(summaries[2].outputs).toEqual([{ kind: 'DATASET', id: 'prepared', version: 'v1' }]);
+    expect(summaries[2].inputs).toEqual(summaries[1].outputs);
+    expect(summaries[2].outputs).toEqual(['DATASET:prepared@v1']);
 
-    const pairsOf = (summary: TransformationApplied) =>
-      steps
-        .filter((step) => JSON.parse(step.parameters).provenanceOf === summary.stepId)
-        .flatMap((chunk) =>
-          provenancePairs({
-            inputs: chunk.inputs.map((ref) => ref.id),
-            outputs: chunk.outputs.map((ref) => ref.id),
-            groups: JSON.parse(chunk.parameters).groups,
-          }),
-        );
-    const normalized = pairsOf(summaries[0]);
-    expect(normalized).toHaveLength(10_000);
-    expect(normalized[1234]).toEqual(['item-1234', 'item-1234/n']);
-    const kept = pairsOf(summaries[1]);
-    expect(kept).toHaveLength(9_000);
-    expect(kept.some(([input]) => input === 'item-10/n')).toBe(false);
-    const augmented = pairsOf(summaries[2]);
-    expect(augmented).toHaveLength(18_000);
-    expect(augmented.filter(([input]) => input === 'item-7/n')).toEqual([
-      ['item-7/n', 'item-7/n/a'],
-      ['item-7/n', 'item-7/n/b'],
+    // Per-item provenance, exactly: every sample's input → output, nothing more.
+    const kept = items.map(({ itemId }) => itemId).filter((_, index) => index % 10 !== 0);
+    expect(sortPairs(pairsOf(steps, summaries[0]))).toEqual(
+      sortPairs(items.map(({ itemId }) => [itemId, `${itemId}/n`])),
+    );
+    expect(sortPairs(pairsOf(steps, summaries[1]))).toEqual(
+      sortPairs(kept.map((itemId) => [`${itemId}/n`, `${itemId}/n`])),
+    );
+    expect(sortPairs(pairsOf(steps, summaries[2]))).toEqual(
+      sortPairs(
+        kept.flatMap((itemId) => [
+          [`${itemId}/n`, `${itemId}/n/a`],
+          [`${itemId}/n`, `${itemId}/n/b`],
+        ]),
+      ),
+    );
+    // Bounded chunks, not one step per sample.
+    expect(steps.length - summaries.length).toBeLessThan(60);
+
+    // The views' lineage walk from one output reaches its source item: augment, then normalize, since
+    // the filter kept item-7/n as it was (the same artifact is the filter's input and its output).
+    const upstream = await lineage(sdk().knex, schema, {
+      from: { kind: 'ITEM', id: 'item-7/n/a', version: null },
+      direction: 'upstream',
+      maxDepth: 3,
+      maxNodes: 5000,
+    });
+    expect(upstream.truncated).toBe(false);
+    expect(upstream.artifacts.find((artifact) => artifact.artifactId === 'item-7')).toMatchObject({
+      kind: 'ITEM',
+      depth: 2,
+    });
+    expect([...new Set(upstream.steps.map((step) => step.operationName))].sort()).toEqual([
+      'augment',
+      'drop-every-tenth',
+      'normalize',
     ]);
-    // Bounded chunks, not one event per sample.
-    const chunkCount = steps.length - summaries.length;
-    expect(chunkCount).toBeLessThan(60);
-    expect(steps.every((step) => step.inputs.length + step.outputs.length <= 2000)).toBe(true);
   });
 
-  it('records a failing run as FAILED with the error, with the counts reached, and rethrows', async () => {
+  it('a failing run appears as FAILED with its error and the counts reached, and the caller gets the error', async () => {
     const failure = new Error('disk full at sample 500');
-    let runId = '';
-    const run = producer
-      .pipeline<Sample>({ job: 'failing', provenance: true })
+    const run = sdk()
+      .producer.pipeline<Sample>({ job: 'failing', provenance: true })
       .map('explode', (sample) => {
         if (sample.itemId === 'item-500') throw failure;
         return sample;
       })
       .run(Array.from({ length: 1000 }, (_, index) => ({ itemId: `item-${index}` })));
     await expect(run).rejects.toBe(failure);
-    const events = (await readTopic(stack.brokers, stack.registryUrl, Topics.runs, logger)).map(
-      (record) => record.event,
+
+    const schema = await sdk().projected();
+    const failed = await sdk().knex.withSchema(schema).table('runs').where({ job_name: 'failing' });
+    expect(failed).toHaveLength(1);
+    const runId = failed[0].run_id as string;
+    expect(
+      await sdk().knex.withSchema(schema).table('run_completions').where({ run_id: runId }),
+    ).toMatchObject([{ status: 'FAILED', error: 'Error: disk full at sample 500' }]);
+    const summaries = (await stepsInViews(schema, runId)).filter(
+      (step) => step.parameters.provenanceOf === undefined,
     );
-    const completed = events.find(
-      (event) => event.type === 'RunCompleted' && event.event.status === 'FAILED',
-    );
-    expect(completed?.event).toMatchObject({ error: 'Error: disk full at sample 500' });
-    runId = (completed?.event as { runId: string }).runId;
-    const summary = events.find(
-      (event) =>
-        event.type === 'TransformationApplied' &&
-        event.event.runId === runId &&
-        !JSON.parse(event.event.parameters).provenanceOf,
-    );
-    expect(summary?.event).toMatchObject({ inputRecords: 501, outputRecords: 500 });
+    expect(summaries.map((step) => [step.operation.name, step.inputRecords, step.outputRecords])).toEqual([
+      ['explode', 501, 500],
+    ]);
   });
 });

@@ -1,38 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
+import { describe, expect, it } from 'vitest';
 import { Topics } from '@strata/kafka';
-import { connectStrataProducer, newId, ValidationError, type StrataProducer } from '@strata/sdk';
-import { startTestStack, type TestStack } from '@strata/testing';
-import { ensureStrataTopics } from './support/topics';
+import { connectStrataProducer, newId, ValidationError } from '@strata/sdk';
+import { classLabel, sdkStackForSuite, testLogger as logger } from './support/sdk-stack';
 import { readTopic, recordCount } from './support/topic-reader';
 
-const logger = pino({ level: process.env.STRATA_TEST_LOG_LEVEL ?? 'silent' });
-let stack: TestStack;
-let producer: StrataProducer;
-
-beforeAll(async () => {
-  stack = await startTestStack({ label: 'sdk_producer', logger });
-  await ensureStrataTopics(stack.brokers, logger);
-  producer = await connectStrataProducer({
-    brokers: stack.brokers,
-    registryUrl: stack.registryUrl,
-    logger,
-    defaults: {
-      namespace: 'vision',
-      producer: { name: 'sdk-test', version: '1' },
-      actor: { kind: 'HUMAN', id: 'alice' },
-    },
-    batching: { lingerMs: 5, maxBatchEvents: 50, maxQueuedEvents: 100 },
-  });
-});
-
-afterAll(async () => {
-  await producer?.close();
-  await stack?.stop();
+const sdk = sdkStackForSuite({
+  label: 'sdk_producer',
+  defaults: {
+    namespace: 'vision',
+    producer: { name: 'sdk-test', version: '1' },
+    actor: { kind: 'HUMAN', id: 'alice' },
+  },
+  batching: { lingerMs: 5, maxBatchEvents: 50, maxQueuedEvents: 100 },
 });
 
 describe('StrataProducer end to end', () => {
   it('writes typed events with ids and times filled in, acknowledged at the offsets they landed on', async () => {
+    const { producer, stack } = sdk();
     const itemId = `img-${newId()}`;
     const registered = await producer.registerItem({
       itemId,
@@ -42,17 +26,11 @@ describe('StrataProducer end to end', () => {
       datasets: ['street-scenes'],
     });
     const created = await producer.createLabel({
-      itemId,
-      task: 'class',
-      payload: '{"class":"car"}',
-      author: { kind: 'MODEL', id: 'det-v1' },
+      ...classLabel(itemId, 'car', { kind: 'MODEL', id: 'det-v1' }),
       confidence: 0.7,
     });
     const corrected = await producer.correctLabel({
-      itemId,
-      task: 'class',
-      payload: '{"class":"truck"}',
-      author: { kind: 'HUMAN', id: 'alice' },
+      ...classLabel(itemId, 'truck', { kind: 'HUMAN', id: 'alice' }),
       parents: [created.labelId],
     });
     await producer.reviewLabel({
@@ -89,6 +67,7 @@ describe('StrataProducer end to end', () => {
   });
 
   it('refuses an invalid event with a ValidationError naming the field, and writes nothing', async () => {
+    const { producer, stack } = sdk();
     const before = await recordCount(stack.brokers, Topics.items, logger);
     const refused = producer.correctLabel({
       itemId: 'img-x',
@@ -117,6 +96,7 @@ describe('StrataProducer end to end', () => {
   });
 
   it('keeps call order per key through batching and backpressure (more events than the queue holds)', async () => {
+    const { producer, stack } = sdk();
     const itemId = `img-${newId()}`;
     const acks = await Promise.all(
       Array.from({ length: 400 }, (_, index) =>
@@ -140,6 +120,7 @@ describe('StrataProducer end to end', () => {
   });
 
   it('flushes queued events on close', async () => {
+    const { producer, stack } = sdk();
     const closing = await connectStrataProducer({
       brokers: stack.brokers,
       registryUrl: stack.registryUrl,
