@@ -106,5 +106,12 @@ describe('problem responses', () => {
     const unknownSnapshot = await harness.post('/v1/snapshots', { name: 'x', asOf: 'soon' });
     expect(unknownSnapshot.status).toBe(400);
     expect(await unknownSnapshot.json()).toMatchObject({ parameter: 'asOf' });
+    // NUL would be published in the release event and then refused by PostgreSQL when projected.
+    const nul = await harness.post('/v1/snapshots', { name: 'release\u0000' });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({
+      parameter: 'name',
+      detail: expect.stringContaining('printable'),
+    });
   });
 });

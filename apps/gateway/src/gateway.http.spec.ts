@@ -121,6 +121,17 @@ describe('gateway HTTP behaviour', () => {
     expect(sink.batches).toEqual([]);
   });
 
+  it('refuses NUL in a text field (PostgreSQL could never store it), naming the field, and sends nothing', async () => {
+    const event = labelCreated();
+    event.event.itemId = 'img\u00001';
+    const response = await post('/v1/events', [labelCreated(), event]);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      issues: [{ index: 1, field: 'event.itemId', message: expect.stringMatching(/NUL/) }],
+    });
+    expect(sink.batches).toEqual([]);
+  });
+
   it('answers 413 for a body over the limit, and sends nothing', async () => {
     const response = await post(
       '/v1/events',

@@ -1,6 +1,7 @@
 import type { PositionedEvent } from '@strata/projection';
 import { Topics } from '@strata/kafka';
 import { snapshotFrozenOf } from '../../../apps/query-api/src/kafka/sdk-release-publisher';
+import type { Release } from '../../../apps/query-api/src/domain/lineage';
 import type { LogOffsets, ReleasePublisher } from '../../../apps/query-api/src/ports';
 import type { History } from './history';
 import type { ViewsSeeder } from './views-seeder';
@@ -11,20 +12,28 @@ import type { ViewsSeeder } from './views-seeder';
  * projection code, as the projector would after consuming it.
  */
 export function projectingPublisher(history: History, seeder: () => ViewsSeeder): ReleasePublisher {
+  // One release at a time, in publication order, as a projector consumes its partition.
+  let projected = Promise.resolve();
   return {
-    publish: async (release) => {
-      const envelope = {
-        ...history.envelope(),
-        eventTime: Date.parse(release.createdAt),
-        namespace: release.namespace,
-      };
-      const event = history.add(Topics.snapshots, 0, {
-        type: 'SnapshotFrozen',
-        event: { envelope, ...snapshotFrozenOf(release) },
-      });
-      await seeder().apply([event]);
+    publish: (release) => {
+      const publishing = projected.then(() => projectRelease(release));
+      projected = publishing.catch(() => undefined);
+      return publishing;
     },
   };
+
+  async function projectRelease(release: Release): Promise<void> {
+    const envelope = {
+      ...history.envelope(),
+      eventTime: Date.parse(release.createdAt),
+      namespace: release.namespace,
+    };
+    const event = history.add(Topics.snapshots, 0, {
+      type: 'SnapshotFrozen',
+      event: { envelope, ...snapshotFrozenOf(release) },
+    });
+    await seeder().apply([event]);
+  }
 }
 
 /** ListOffsets by time over a test history: per partition, the first offset whose timestamp ≥ time. */

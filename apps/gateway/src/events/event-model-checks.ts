@@ -73,6 +73,25 @@ function undeclaredFields(type: Type, value: unknown, path: string[], issues: Fi
   }
 }
 
+/**
+ * Names string fields holding NUL: Kafka would take them, but PostgreSQL text and jsonb cannot store
+ * NUL, so the event could never be projected.
+ */
+function nulCharacters(value: unknown, path: string[], issues: FieldIssue[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      issues.push({
+        field: path.join('.') || '(event)',
+        message: 'must not contain NUL (\\u0000) characters',
+      });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((child, index) => nulCharacters(child, [...path, String(index)], issues));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) nulCharacters(child, [...path, key], issues);
+  }
+}
+
 const avroTypes = new Map(
   loadEventSchemas().map((schema) => [schema.name, Type.forSchema(schema.schema as never)]),
 );
@@ -96,6 +115,8 @@ export const eventModelChecks: EventChecks = {
       },
     });
     undeclaredFields(avroType, value, [], issues);
+    // Only a value of the schema's shape, whose nesting the schema bounds, is walked.
+    if (issues.length === 0) nulCharacters(value, [], issues);
     return { value, issues };
   },
   semanticIssues: (event: StrataEvent) => validateEvent(event),

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SingleQuery } from '../common/single-query';
 import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException, type EventIssue } from '../common/http-errors';
 import { checkEventBatch, EVENT_CHECKS, type EventChecks } from './event-batch';
@@ -57,7 +58,7 @@ export class EventsController {
   async write(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-    @Query('partial') partial?: string,
+    @SingleQuery('partial') partial?: string,
   ): Promise<IngestResponse> {
     const { valid, issues } = checkEventBatch(body, this.checks, MAX_EVENTS_PER_REQUEST);
     const acceptPartial = partial === 'true' || partial === '1';

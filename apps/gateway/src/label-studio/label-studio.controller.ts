@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SingleQuery } from '../common/single-query';
 import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException } from '../common/http-errors';
 import { IngestService } from '../events/ingest.service';
@@ -35,7 +36,7 @@ export class LabelStudioController {
   async receive(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-    @Query('namespace') namespace?: string,
+    @SingleQuery('namespace') namespace?: string,
   ) {
     if (!namespace) {
       throw new InvalidEventsException([

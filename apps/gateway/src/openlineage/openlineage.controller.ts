@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SingleQuery } from '../common/single-query';
 import { RequiresApiKey, type AuthenticatedRequest } from '@strata/auth';
 import { InvalidEventsException, type EventIssue } from '../common/http-errors';
 import { IngestService, type IndexedEvent } from '../events/ingest.service';
@@ -36,7 +37,7 @@ export class OpenLineageController {
   async one(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-    @Query('namespace') namespace?: string,
+    @SingleQuery('namespace') namespace?: string,
   ) {
     return this.record([body], request, namespace);
   }
@@ -48,7 +49,7 @@ export class OpenLineageController {
   async batch(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-    @Query('namespace') namespace?: string,
+    @SingleQuery('namespace') namespace?: string,
   ) {
     if (!Array.isArray(body)) {
       throw new InvalidEventsException([

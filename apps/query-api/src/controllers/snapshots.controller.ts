@@ -22,7 +22,7 @@ import type { Visibility } from '../domain/read-scope';
 import { prefersHtml } from '../common/content-negotiation';
 import { textStream } from '../common/streams';
 import { manifestLine, type ManifestEntry } from '../domain/training-set';
-import { parseUuid } from '../domain/node-id';
+import { controlCharacters, parseUuid } from '../domain/node-id';
 import { SnapshotsService } from '../services/snapshots.service';
 
 class CreateSnapshotBody {
@@ -48,7 +48,13 @@ class CreateSnapshotBody {
   field?: string;
 }
 
-const text = (max: number) => z.string().min(1).max(max);
+// Text goes into an event and then into PostgreSQL, which refuses NUL: refuse it here, naming the field.
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !controlCharacters.test(value), 'must be printable (no control characters)');
 const createSnapshotSchema = z.strictObject({
   name: text(200),
   namespace: text(512).optional(),

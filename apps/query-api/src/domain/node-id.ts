@@ -17,7 +17,7 @@ export const nodeIdSyntax =
 const maxIdLength = 512;
 // Ids are free text chosen by producers, but control characters in one are always a client bug.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const controlCharacters = /[\u0000-\u001f\u007f]/;
+export const controlCharacters = /[\u0000-\u001f\u007f]/;
 
 /** A free-text id from a path or query (item id, dataset, task): bounded and printable, or a 400. */
 export function parseIdentifier(raw: string | undefined, parameter: string): string {
