@@ -1,26 +1,14 @@
-import { createKnex } from '@strata/database';
-import { createKafka } from '@strata/kafka';
-import {
-  kafkaConsumerLagSource,
-  kafkaReadinessCheck,
-  Observability,
-  postgresReadinessCheck,
-  schemaRegistryReadinessCheck,
-  startObservabilityServer,
-  type ProjectionPosition,
-  type RunningObservabilityServer,
-} from '@strata/observability';
-import { prometheusSample, startTestStack, type TestStack } from '@strata/testing';
-import type { Knex } from 'knex';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveSchemaName } from '@strata/projector';
+import { newId } from '@strata/sdk';
+import { prometheusSample } from '@strata/testing';
+import { Topics } from '@strata/kafka';
+import { describe, expect, it } from 'vitest';
+import { sdkStackForSuite } from '../sdk/support/sdk-stack';
 
 /*
- * /health and /metrics against the embedded stack (or the external one startTestStack was given),
- * with a stand-in projector: a kafkajs consumer whose "checkpoint" is the next offset it has seen.
+ * /health and /metrics of the real projector (apps/projector) on the embedded stack (or the external
+ * one startTestStack was given), fed through the SDK.
  */
-
-const logger = pino({ level: process.env.STRATA_TEST_LOG_LEVEL ?? 'silent' });
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -31,58 +19,24 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   }
 }
 
-describe('health and metrics on the stack', () => {
-  let stack: TestStack;
-  let knex: Knex;
-  let observability: Observability;
-  let server: RunningObservabilityServer;
-  let topic: string;
-  const positions = new Map<number, ProjectionPosition>();
-
-  beforeAll(async () => {
-    stack = await startTestStack({ label: 'observability' });
-    knex = createKnex(stack.databaseUrl, { max: 2 });
-    const kafka = createKafka({ brokers: stack.brokers, clientId: 'observability-test', logger });
-    topic = stack.uniqueName('test.lag');
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
-    });
-    await admin.disconnect();
-
-    observability = new Observability({
-      service: 'projector',
-      checks: [
-        kafkaReadinessCheck(kafka),
-        schemaRegistryReadinessCheck(stack.registryUrl),
-        postgresReadinessCheck(knex),
-      ],
-      logger,
-    });
-    observability.metrics.watchConsumerLag(
-      kafkaConsumerLagSource({
-        kafka,
-        projection: 'stand-in',
-        topics: [topic],
-        readPositions: async () => [...positions.values()],
-      }),
-    );
-    server = await startObservabilityServer(observability, { port: 0, host: '127.0.0.1' });
+describe('health and metrics of the projector', () => {
+  const sdk = sdkStackForSuite({
+    label: 'observability',
+    defaults: {
+      namespace: 'observability',
+      producer: { name: 'observability-test', version: '1' },
+      actor: { kind: 'SERVICE', id: 'ci' },
+    },
+    projector: { metricsPort: 0 },
   });
-  afterAll(async () => {
-    await server?.close();
-    await observability?.close();
-    await knex?.destroy();
-    await stack?.stop();
-  });
-
-  const lag = async () =>
-    prometheusSample(await (await fetch(`${server.url}/metrics`)).text(), 'strata_consumer_lag', { topic });
+  const metricsUrl = () => sdk().projector!.metricsUrl!;
+  const itemsLag = async () =>
+    prometheusSample(await (await fetch(`${metricsUrl()}/metrics`)).text(), 'strata_consumer_lag', {
+      topic: Topics.items,
+    });
 
   it('is ready when Kafka, the registry and PostgreSQL answer', async () => {
-    const response = await fetch(`${server.url}/health/ready`);
+    const response = await fetch(`${metricsUrl()}/health/ready`);
     const report = await response.json();
     expect(report).toMatchObject({
       status: 'ready',
@@ -91,32 +45,37 @@ describe('health and metrics on the stack', () => {
     expect(response.status).toBe(200);
   });
 
-  it('shows the lag rise when events are produced and return to 0 once they are consumed', async () => {
-    expect(await lag()).toBe(0);
+  it('shows the lag rise when events are produced and return to 0 once the projector has projected them', async () => {
+    const { knex, producer, projected } = sdk();
+    expect(await until(itemsLag, (value) => value === 0)).toBe(0);
 
-    const kafka = createKafka({ brokers: stack.brokers, clientId: 'observability-test-producer', logger });
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: 30 }, (_, index) => ({ key: `item-${index}`, value: `event ${index}` })),
-    });
-    await producer.disconnect();
-    expect(await lag()).toBe(30);
-
-    const consumer = kafka.consumer({ groupId: stack.uniqueName('stand-in-projector') });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        positions.set(partition, { topic, partition, nextOffset: Number(message.offset) + 1 });
-      },
-    });
+    // Hold the projector's checkpoint commits (reads stay allowed) so the lag is seen before it falls.
+    const schema = await liveSchemaName(knex);
+    const holding = await knex.transaction();
     try {
-      expect(await until(lag, (value) => value === 0)).toBe(0);
+      await holding.raw(`LOCK TABLE "${schema}".checkpoints IN EXCLUSIVE MODE`);
+      await Promise.all(
+        Array.from({ length: 30 }, () => {
+          const itemId = `img-${newId()}`;
+          return producer.registerItem({
+            itemId,
+            uri: `s3://bucket/${itemId}.jpg`,
+            contentHash: 'sha256:0',
+            mediaType: 'image/jpeg',
+            datasets: ['lag'],
+          });
+        }),
+      );
+      expect(await itemsLag()).toBe(30);
     } finally {
-      await consumer.disconnect();
+      await holding.rollback();
     }
+
+    expect(await until(itemsLag, (value) => value === 0)).toBe(0);
+    const items = await knex
+      .withSchema(await projected())
+      .table('items')
+      .count({ n: '*' });
+    expect(items).toEqual([{ n: '30' }]);
   });
 });
