@@ -31,17 +31,35 @@ const statements = (s: string) => {
   // Readers see only their namespaces' items; a null list (trusted callers) means every namespace.
   const items = `${visibleAsOf('i', ':itemsTopic')}
          AND (:namespaces::text[] IS NULL OR i.namespace = ANY(:namespaces::text[]))`;
-  /** Leaf keys of `:itemIds` from the incrementally maintained table (only valid for `latest`). */
+  /** The items a question is about, as `scope(item_id)`: named ids, or one keyset page. */
+  const scopes = {
+    itemIds: `SELECT DISTINCT unnest(:itemIds::text[]) COLLATE "C" AS item_id`,
+    /**
+     * A keyset page of the items of `:dataset` visible as of the bindings. The keyset bound is
+     * stated on both sides of the join: the planner does not carry an inequality across `=`, and
+     * without it a merge join reads `items` from the first id on every page (O(n²) over an export).
+     */
+    datasetPage: `
+      SELECT d.item_id FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
+       WHERE d.dataset = :dataset AND d.item_id > :afterItemId AND i.item_id > :afterItemId AND ${items}
+       ORDER BY d.item_id LIMIT :limit`,
+    /** A keyset page of all items visible as of the bindings. */
+    allItemsPage: `
+      SELECT i.item_id FROM ${s}.items i
+       WHERE i.item_id > :afterItemId AND ${items}
+       ORDER BY i.item_id LIMIT :limit`,
+  };
+  /** Leaf keys of the scope's items from the incrementally maintained table (only valid for `latest`). */
   const maintainedLeafKeys = `
-    SELECT l.item_id, l.label_id, l.latest_verdict FROM ${s}.label_leaves l WHERE l.item_id IN (SELECT unnest(:itemIds::text[]))`;
+      leaf_keys AS (
+        SELECT l.item_id, l.label_id, l.latest_verdict FROM ${s}.label_leaves l
+         WHERE l.item_id IN (SELECT item_id FROM scope))`;
   /**
-   * Leaf keys of `:itemIds` recomputed from the rows visible as of the bindings: a visible label
-   * is shadowed when it is an ancestor of a visible non-retracted label; leaves are the
+   * Leaf keys of the scope's items recomputed from the rows visible as of the bindings: a visible
+   * label is shadowed when it is an ancestor of a visible non-retracted label; leaves are the
    * non-retracted labels that are not shadowed. Retractions and reviews after the cut are ignored.
    */
   const recomputedLeafKeys = `
-    WITH RECURSIVE
-      scope AS MATERIALIZED (SELECT unnest(:itemIds::text[]) AS item_id),
       visible_edges AS (
         SELECT e.child_id, e.parent_id FROM ${s}.label_edges e
          WHERE e.item_id IN (SELECT item_id FROM scope) AND ${visibleAsOf('e', ':itemsTopic')}),
@@ -53,43 +71,46 @@ const statements = (s: string) => {
       shadowed (label_id) AS (
         SELECT e.parent_id FROM visible_edges e JOIN live ON live.label_id = e.child_id
         UNION
-        SELECT e.parent_id FROM visible_edges e JOIN shadowed ON shadowed.label_id = e.child_id)
-    SELECT live.item_id, live.label_id,
-           (SELECT v.verdict FROM ${s}.label_reviews v
-             WHERE v.label_id = live.label_id AND ${visibleAsOf('v', ':itemsTopic')}
-             ORDER BY v.log_offset DESC LIMIT 1) AS latest_verdict
-      FROM live
-     WHERE NOT EXISTS (SELECT 1 FROM shadowed WHERE shadowed.label_id = live.label_id)`;
-  const leafViews = (leafKeys: string) => `
-    WITH leaf_keys AS (${leafKeys})
-    SELECT k.item_id, k.label_id, n.task, n.payload, n.author_kind, n.author_id, n.confidence, k.latest_verdict,
+        SELECT e.parent_id FROM visible_edges e JOIN shadowed ON shadowed.label_id = e.child_id),
+      leaf_keys AS (
+        SELECT live.item_id, live.label_id,
+               (SELECT v.verdict FROM ${s}.label_reviews v
+                 WHERE v.label_id = live.label_id AND ${visibleAsOf('v', ':itemsTopic')}
+                 ORDER BY v.log_offset DESC LIMIT 1) AS latest_verdict
+          FROM live
+         WHERE NOT EXISTS (SELECT 1 FROM shadowed WHERE shadowed.label_id = live.label_id))`;
+  /**
+   * One statement (one snapshot) per question: every item of the scope, in id order, with its
+   * leaves in creation order; an item without leaves is one row of nulls, so pages list it.
+   */
+  const leafViews = (scope: string, leafKeys: string) => `
+    WITH RECURSIVE
+      scope AS MATERIALIZED (${scope}),
+      ${leafKeys}
+    SELECT scope.item_id, k.label_id, n.task, n.payload, n.author_kind, n.author_id, n.confidence, k.latest_verdict,
            ${epochMillis('n.event_time')} AS event_time, n.log_partition, n.log_offset
-      FROM leaf_keys k JOIN ${s}.label_nodes n ON n.label_id = k.label_id
-     WHERE (:task::text IS NULL OR n.task = :task)
-     ORDER BY k.item_id, n.log_offset`;
+      FROM scope
+      LEFT JOIN (leaf_keys k JOIN ${s}.label_nodes n
+                   ON n.label_id = k.label_id AND (:task::text IS NULL OR n.task = :task))
+        ON k.item_id = scope.item_id
+     ORDER BY scope.item_id, n.log_offset`;
+  const question = (scope: string) => ({
+    maintained: leafViews(scope, maintainedLeafKeys),
+    recomputed: leafViews(scope, recomputedLeafKeys),
+  });
   return {
-    maintainedLeaves: leafViews(maintainedLeafKeys),
-    recomputedLeaves: leafViews(recomputedLeafKeys),
-    /**
-     * A keyset page of the items of `:dataset` visible as of the bindings. The keyset bound is
-     * stated on both sides of the join: the planner does not carry an inequality across `=`, and
-     * without it a merge join reads `items` from the first id on every page (O(n²) over an export).
-     */
-    datasetItemPage: `
-      SELECT d.item_id FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
-       WHERE d.dataset = :dataset AND d.item_id > :afterItemId AND i.item_id > :afterItemId AND ${items}
-       ORDER BY d.item_id LIMIT :limit`,
-    /** A keyset page of all items visible as of the bindings. */
-    itemPage: `
-      SELECT i.item_id FROM ${s}.items i
-       WHERE i.item_id > :afterItemId AND ${items}
-       ORDER BY i.item_id LIMIT :limit`,
+    itemIds: question(scopes.itemIds),
+    datasetPage: question(scopes.datasetPage),
+    allItemsPage: question(scopes.allItemsPage),
   };
 };
 
+type Question = keyof ReturnType<typeof statements>;
+
 interface LeafRecord {
   item_id: string;
-  label_id: string;
+  /** Null (with every other column but item_id) for an item of the scope without leaves. */
+  label_id: string | null;
   task: string;
   payload: string;
   author_kind: string;
@@ -102,24 +123,25 @@ interface LeafRecord {
 }
 
 /**
- * Leaves of several items as of `asOf`, ordered by item then creation. `latest` reads the
- * maintained label_leaves table; any other point recomputes them with one recursive query.
+ * Runs one leaf question as of `asOf`: `latest` reads the maintained label_leaves table, any other
+ * point recomputes the leaves with one recursive query (JIT off, see {@link rawWithoutJit}).
  */
-export async function leavesOfItems(
+async function leafRecords(
   db: Queryable,
   schemaName: string,
-  itemIds: readonly string[],
-  asOf: AsOf = latest,
-  options: { task?: string } = {},
-): Promise<LeafView[]> {
-  if (itemIds.length === 0) return [];
-  const sql = statements(quotedSchema(schemaName));
-  const bindings = { ...asOfBindings(asOf), itemIds, task: options.task ?? null };
+  question: Question,
+  asOf: AsOf,
+  bindings: Record<string, unknown>,
+): Promise<LeafRecord[]> {
+  const sql = statements(quotedSchema(schemaName))[question];
+  const all = { ...asOfBindings(asOf), itemIds: null, task: null, namespaces: null, ...bindings };
   const { rows } =
-    asOf.kind === 'latest'
-      ? await db.raw(sql.maintainedLeaves, bindings)
-      : await rawWithoutJit(db, sql.recomputedLeaves, bindings);
-  return (rows as LeafRecord[]).map((row) => ({
+    asOf.kind === 'latest' ? await db.raw(sql.maintained, all) : await rawWithoutJit(db, sql.recomputed, all);
+  return rows as LeafRecord[];
+}
+
+function leafViewOf(row: LeafRecord & { label_id: string }): LeafView {
+  return {
     itemId: row.item_id,
     labelId: row.label_id,
     task: row.task,
@@ -131,7 +153,22 @@ export async function leavesOfItems(
     eventTime: row.event_time,
     partition: row.log_partition,
     offset: Number(row.log_offset),
-  }));
+  };
+}
+
+const hasLeaf = (row: LeafRecord): row is LeafRecord & { label_id: string } => row.label_id !== null;
+
+/** Leaves of several items as of `asOf`, ordered by item then creation, in one statement. */
+export async function leavesOfItems(
+  db: Queryable,
+  schemaName: string,
+  itemIds: readonly string[],
+  asOf: AsOf = latest,
+  options: { task?: string } = {},
+): Promise<LeafView[]> {
+  if (itemIds.length === 0) return [];
+  const records = await leafRecords(db, schemaName, 'itemIds', asOf, { itemIds, task: options.task ?? null });
+  return records.filter(hasLeaf).map(leafViewOf);
 }
 
 /** Leaves of one item as of `asOf` (empty for an unknown item). */
@@ -145,8 +182,8 @@ export async function itemLeaves(
 }
 
 /**
- * One keyset page of a dataset's items with their leaves, optionally of one task: two indexed
- * queries per page whatever the dataset size, so callers can stream a dataset page by page.
+ * One keyset page of a dataset's items with their leaves, optionally of one task: one indexed
+ * statement per page whatever the dataset size, so callers can stream a dataset page by page.
  */
 export async function datasetLeaves(
   db: Queryable,
@@ -161,22 +198,14 @@ export async function datasetLeaves(
   asOf: AsOf = latest,
 ): Promise<DatasetLeavesPage> {
   assertPageLimit(query.limit);
-  const sql = statements(quotedSchema(schemaName));
-  const { rows } = await db.raw(sql.datasetItemPage, {
-    ...asOfBindings(asOf),
+  const records = await leafRecords(db, schemaName, 'datasetPage', asOf, {
     dataset: query.dataset,
+    task: query.task ?? null,
     afterItemId: query.afterItemId ?? '',
     limit: query.limit,
     namespaces: query.namespaces ?? null,
   });
-  return pageWithLeaves(
-    db,
-    schemaName,
-    (rows as { item_id: string }[]).map((row) => row.item_id),
-    query.limit,
-    asOf,
-    query.task,
-  );
+  return pageOf(records, query.limit);
 }
 
 /** One keyset page of all items visible as of `asOf`, with their leaves (used by checksums and exports). */
@@ -187,39 +216,28 @@ export async function allItemLeaves(
   asOf: AsOf = latest,
 ): Promise<DatasetLeavesPage> {
   assertPageLimit(query.limit);
-  const sql = statements(quotedSchema(schemaName));
-  const { rows } = await db.raw(sql.itemPage, {
-    ...asOfBindings(asOf),
+  const records = await leafRecords(db, schemaName, 'allItemsPage', asOf, {
     afterItemId: query.afterItemId ?? '',
     limit: query.limit,
     namespaces: query.namespaces ?? null,
   });
-  return pageWithLeaves(
-    db,
-    schemaName,
-    (rows as { item_id: string }[]).map((row) => row.item_id),
-    query.limit,
-    asOf,
-  );
+  return pageOf(records, query.limit);
 }
 
 function assertPageLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
 }
 
-async function pageWithLeaves(
-  db: Queryable,
-  schemaName: string,
-  itemIds: string[],
-  limit: number,
-  asOf: AsOf,
-  task?: string,
-): Promise<DatasetLeavesPage> {
-  const leaves = await leavesOfItems(db, schemaName, itemIds, asOf, { task });
-  const byItem = new Map(itemIds.map((itemId) => [itemId, [] as LeafView[]]));
-  for (const leaf of leaves) byItem.get(leaf.itemId)?.push(leaf);
+/** Groups a page's rows (ordered by item) by item; a full page has a next one, maybe empty. */
+function pageOf(records: readonly LeafRecord[], limit: number): DatasetLeavesPage {
+  const items: DatasetLeavesPage['items'] = [];
+  for (const record of records) {
+    if (items[items.length - 1]?.itemId !== record.item_id)
+      items.push({ itemId: record.item_id, leaves: [] });
+    if (hasLeaf(record)) items[items.length - 1].leaves.push(leafViewOf(record));
+  }
   return {
-    items: itemIds.map((itemId) => ({ itemId, leaves: byItem.get(itemId) ?? [] })),
-    nextAfterItemId: itemIds.length === limit ? itemIds[itemIds.length - 1] : null,
+    items,
+    nextAfterItemId: items.length === limit ? items[items.length - 1].itemId : null,
   };
 }
