@@ -8,7 +8,7 @@ const style: StylesheetJson = [
       'text-wrap': 'wrap',
       'text-max-width': '150px',
       'text-valign': 'center',
-      'font-size': 11,
+      'font-size': 12,
       shape: 'round-rectangle',
       width: 160,
       height: 46,
@@ -53,27 +53,20 @@ const style: StylesheetJson = [
 ];
 
 /** Below this zoom the labels cannot be read; a larger graph is shown around a root instead, to pan. */
-const minReadableZoom = 0.65;
+const minReadableZoom = 0.8;
 
 /**
- * Draws a directed graph in `container`, flowing `direction`; hovering a node shows its `details`
- * in the page's tooltip, tapping one calls `onTap` with its id.
+ * Draws a graph in `container` at its elements' positions. Hovering a node shows its `details` in
+ * the page's tooltip, tapping one calls `onTap` with its id.
  */
 export function drawGraph(
   container: HTMLElement,
   elements: ElementDefinition[],
-  options: { direction?: 'downward' | 'rightward'; onTap?: (id: string) => void } = {},
+  options: { onTap?: (id: string) => void } = {},
 ): Core {
-  const cy = cytoscape({ container, elements, style, minZoom: 0.2, maxZoom: 2 });
-  // Directed breadth-first starts from the nodes nothing points to: root labels, or the sources of data.
-  cy.layout({
-    name: 'breadthfirst',
-    directed: true,
-    direction: options.direction ?? 'downward',
-    spacingFactor: 1.1,
-    fit: true,
-    padding: 30,
-  }).run();
+  // The layout is given at creation: cytoscape would otherwise first lay the nodes out in a grid.
+  const layout = { name: 'preset', fit: true, padding: 30 };
+  const cy = cytoscape({ container, elements, style, layout, minZoom: 0.2, maxZoom: 1.4 });
   if (cy.zoom() < minReadableZoom) {
     const root = cy.nodes('.root');
     cy.zoom(minReadableZoom);

@@ -97,6 +97,38 @@ describe('dagElements', () => {
   });
 });
 
+describe('dagElements positions', () => {
+  // bert → alice; chen and alice consolidated into erin: erin goes below alice, not beside her.
+  const consolidation: LabelHistory = {
+    ...history,
+    nodes: [
+      label('bert', 1),
+      label('alice', 2, ['bert']),
+      label('chen', 3),
+      label('erin', 4, ['chen', 'alice']),
+    ],
+    edges: [
+      { child: 'alice', parent: 'bert' },
+      { child: 'erin', parent: 'chen' },
+      { child: 'erin', parent: 'alice' },
+    ],
+  };
+
+  it('puts every label a row below its lowest parent, rows centred and in log order', () => {
+    const positions = Object.fromEntries(
+      dagElements(consolidation)
+        .filter((element) => element.group === 'nodes')
+        .map((element) => [element.data.id, element.position]),
+    );
+    expect(positions).toEqual({
+      bert: { x: -100, y: 0 },
+      chen: { x: 100, y: 0 },
+      alice: { x: 0, y: 110 },
+      erin: { x: 0, y: 220 },
+    });
+  });
+});
+
 describe('stateText', () => {
   it('says leaf, corrected or retracted, and adds a rejection', () => {
     expect(labelStates(history).map(stateText)).toEqual([

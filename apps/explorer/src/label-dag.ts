@@ -1,4 +1,5 @@
 import type { ElementDefinition } from 'cytoscape';
+import { layeredPositions } from './layered-layout';
 import type { LabelHistory, LabelNode, Retraction, Review } from './types';
 
 /** U+0336 after every character draws a line through the text, which canvas labels cannot style. */
@@ -56,8 +57,18 @@ export function stateText({ leaf, retraction, latestReview }: LabelState): strin
   return latestReview?.verdict === 'REJECTED' ? `${state} · rejected` : state;
 }
 
-/** The label DAG as graph elements: edges run from a label to the correction that supersedes it. */
+/**
+ * The label DAG as graph elements, laid out in rows so that a correction is always drawn under
+ * everything it corrects and a consolidation under every label it merges; each row in log order.
+ * Edges run from a label to the correction that supersedes it.
+ */
 export function dagElements(history: LabelHistory): ElementDefinition[] {
+  const links = history.edges.map(({ child, parent }) => ({ source: parent, target: child }));
+  const positions = layeredPositions(
+    history.nodes.map((node) => node.labelId),
+    links,
+    'down',
+  );
   const nodes: ElementDefinition[] = labelStates(history).map((state) => {
     const { node, leaf, retraction, latestReview } = state;
     const text = `${payloadSummary(node.payload)}\n${node.author.id}`;
@@ -73,12 +84,13 @@ export function dagElements(history: LabelHistory): ElementDefinition[] {
         label: retraction ? strikeThrough(text) : text,
         details: labelDetails(node, retraction, latestReview).join('\n'),
       },
+      position: positions.get(node.labelId),
       classes: classes.filter(Boolean).join(' '),
     };
   });
-  const edges: ElementDefinition[] = history.edges.map(({ child, parent }) => ({
+  const edges: ElementDefinition[] = links.map(({ source, target }) => ({
     group: 'edges',
-    data: { id: `${parent}->${child}`, source: parent, target: child },
+    data: { id: `${source}->${target}`, source, target },
   }));
   return [...nodes, ...edges];
 }

@@ -1,4 +1,5 @@
 import type { ElementDefinition } from 'cytoscape';
+import { layeredPositions } from './layered-layout';
 import type { LineageGraph, LineageNode } from './types';
 
 export interface RunSummary {
@@ -78,7 +79,7 @@ function groupElement(group: SiblingGroup): ElementDefinition {
   };
 }
 
-/** The lineage graph as graph elements, edges in data-flow direction (input → step → output). */
+/** The lineage graph as graph elements laid out in columns, edges in data-flow direction (input → step → output). */
 export function lineageElements(graph: LineageGraph, threshold = siblingGroupThreshold): ElementDefinition[] {
   const { groups, groupOf } = siblingGroups(graph, threshold);
   const nodes: ElementDefinition[] = graph.nodes
@@ -105,7 +106,16 @@ export function lineageElements(graph: LineageGraph, threshold = siblingGroupThr
     const id = `${source}->${target}`;
     edges.set(id, { group: 'edges', data: { id, source, target } });
   }
-  return [...nodes, ...groups.map(groupElement), ...edges.values()];
+  const drawn = [...nodes, ...groups.map(groupElement)];
+  const links = [...edges.values()].map(({ data }) => ({ source: data.source!, target: data.target! }));
+  const positions = layeredPositions(
+    drawn.map(({ data }) => data.id!),
+    links,
+    'right',
+    { along: 230, across: 70 },
+  );
+  for (const element of drawn) element.position = positions.get(element.data.id!);
+  return [...drawn, ...edges.values()];
 }
 
 /** The runs whose steps appear in the graph, with those steps' operations. */

@@ -120,7 +120,6 @@ export async function renderLineagePage(
   );
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const cy: Core = drawGraph(graphContainer, lineageElements(graph), {
-    direction: 'rightward',
     onTap: (id) => {
       const target = byId.get(id) && lineageTarget(byId.get(id)!);
       if (target) context.navigate(lineagePath(target, direction, depth));
