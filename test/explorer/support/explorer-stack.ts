@@ -8,6 +8,7 @@ import { petsScenario } from '../../query-api/support/pets-scenario';
 import { historyLogOffsets, projectingPublisher } from '../../query-api/support/projecting-publisher';
 import { createTestDatabase } from '../../query-api/support/test-database';
 import { ViewsSeeder } from '../../query-api/support/views-seeder';
+import type { DagEvent } from './dag-oracle';
 
 /** What an explorer test needs from a running Strata, whatever started it. */
 export interface ExplorerStack {
@@ -21,22 +22,18 @@ export interface ExplorerStack {
     /** write scope only: authenticated, but may not read */
     writerOnly: string;
   };
-  /** An item whose label DAG has corrections and a retraction, and its history as seeded. */
+  /** An item whose label DAG has corrections and a retraction, and its label events as published. */
   dagItem: {
     itemId: string;
     /** a dataset the item is registered in */
     dataset: string;
-    labels: { labelId: string; eventTime: string }[];
-    leaves: string[];
-    retracted: string[];
+    events: DagEvent[];
   };
-  /** A node with upstream lineage through several steps of one run. */
+  /** An item with upstream lineage through several steps of one run. */
   lineage: { node: string; runId: string; steps: string[] };
   release: { snapshotId: string; name: string; manifestSha256: string };
   close(): Promise<void>;
 }
-
-const labelEventTypes = new Set<StrataEvent['type']>(['LabelCreated', 'LabelCorrected']);
 
 /**
  * Today's stack: a query API over views seeded by the real projection code from a known history
@@ -46,7 +43,7 @@ const labelEventTypes = new Set<StrataEvent['type']>(['LabelCreated', 'LabelCorr
  */
 export async function startSeededStack(): Promise<ExplorerStack> {
   const scenario = petsScenario();
-  const { history, labels, runs, steps } = scenario;
+  const { history, runs, steps } = scenario;
   const database = await createTestDatabase('explorer');
   let api: RunningQueryApi | undefined;
   try {
@@ -74,21 +71,12 @@ export async function startSeededStack(): Promise<ExplorerStack> {
 
     // img-f: f1 → f2 → f3, then f2 (the middle) retracted: f3 is the only leaf.
     const itemId = 'img-f';
-    const itemLabels = history.events.flatMap(({ event }) =>
-      labelEventTypes.has(event.type) && 'labelId' in event.event && event.event.itemId === itemId
-        ? [
-            {
-              labelId: event.event.labelId,
-              eventTime: new Date(event.event.envelope.eventTime).toISOString(),
-            },
-          ]
-        : [],
-    );
+    const events = history.events.flatMap(({ event }) => dagEventsOf(event, itemId));
     const running = api;
     return {
       url: api.url,
       keys,
-      dagItem: { itemId, dataset: 'pets', labels: itemLabels, leaves: [labels.f3], retracted: [labels.f2] },
+      dagItem: { itemId, dataset: 'pets', events },
       lineage: { node: 'item:img-a', runId: runs.ingest, steps: steps.ingest },
       release,
       close: async () => {
@@ -103,7 +91,23 @@ export async function startSeededStack(): Promise<ExplorerStack> {
   }
 }
 
-async function freezeRelease(url: string, key: string, body: Record<string, string>) {
+function dagEventsOf({ type, event }: StrataEvent, itemId: string): DagEvent[] {
+  if (!('itemId' in event) || event.itemId !== itemId) return [];
+  const time = new Date(event.envelope.eventTime).toISOString();
+  switch (type) {
+    case 'LabelCreated':
+      return [{ kind: 'label', labelId: event.labelId, parents: [], time }];
+    case 'LabelCorrected':
+      return [{ kind: 'label', labelId: event.labelId, parents: event.parents, time }];
+    case 'LabelRetracted':
+      return [{ kind: 'retraction', labelId: event.labelId, time }];
+    default:
+      return [];
+  }
+}
+
+/** Freezes a release through the API, as an operator would. */
+export async function freezeRelease(url: string, key: string, body: Record<string, string>) {
   const response = await fetch(`${url}/v1/snapshots`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
