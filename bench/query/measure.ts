@@ -16,8 +16,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** GETs `url` from `connections` concurrent keep-alive connections for `seconds`. */
-export async function httpLoad(url: string, connections: number, seconds: number): Promise<LatencySummary> {
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+export async function httpLoad(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<LatencySummary> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, headers });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   }

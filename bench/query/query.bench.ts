@@ -17,6 +17,8 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { quotedSchema } from '@strata/views';
+import { ApiKeyStore, ApiKeyVerifier } from '@strata/auth';
+import { visibilityOf } from '../../apps/query-api/src/domain/read-scope';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { ItemsService } from '../../apps/query-api/src/services/items.service';
 import { LineageService } from '../../apps/query-api/src/services/lineage.service';
@@ -105,6 +107,11 @@ async function main(): Promise<void> {
 
     const running = await spawnQueryApi(database.url);
     api.stop = running.stop;
+    // A reader of the history's namespace: the API filters every read by it, so the SQL below does too.
+    const keys = new ApiKeyStore(database.knex);
+    const readerKey = (await keys.create({ name: 'bench', scopes: ['read'], namespaces: ['test'] })).key;
+    const withKey = { authorization: `Bearer ${readerKey}` };
+    const scope = { asOf: { kind: 'latest' as const }, visibility: visibilityOf(['test']) };
 
     // The statements the API runs for each request, captured from the same services in this process.
     const context = await NestFactory.createApplicationContext(
@@ -113,6 +120,7 @@ async function main(): Promise<void> {
         logger: pino({ level: 'silent' }),
         publisher: { publish: () => Promise.reject(new Error('unused')) },
         logOffsets: { offsetsAtTime: () => Promise.reject(new Error('unused')) },
+        access: { keys: new ApiKeyVerifier(keys) },
       }),
       { logger: false },
     );
@@ -125,12 +133,10 @@ async function main(): Promise<void> {
     };
     const items = context.get(ItemsService);
     const lineage = context.get(LineageService);
-    await items.leaves({ kind: 'latest' }, itemId); // warms the live-build cache, as a running API has it
-    const leavesSql = await capturedStatements(database.knex, () => items.leaves({ kind: 'latest' }, itemId));
-    const lineageSql = await capturedStatements(database.knex, () =>
-      lineage.graph({ kind: 'latest' }, lineageRequest),
-    );
-    const graph = await lineage.graph({ kind: 'latest' }, lineageRequest);
+    await items.leaves(scope, itemId); // warms the live-build cache, as a running API has it
+    const leavesSql = await capturedStatements(database.knex, () => items.leaves(scope, itemId));
+    const lineageSql = await capturedStatements(database.knex, () => lineage.graph(scope, lineageRequest));
+    const graph = await lineage.graph(scope, lineageRequest);
     await context.close();
     console.log(
       `leaves request: ${leavesSql.length} statement(s); depth-5 lineage: ${lineageSql.length} statement(s), ` +
@@ -141,18 +147,18 @@ async function main(): Promise<void> {
     try {
       const leavesPath = `${running.url}/v1/items/${itemId}/leaves`;
       const lineagePath = `${running.url}/v1/lineage?node=artifact:file:${treeRoot}&direction=upstream&depth=${lineageDepth}&limit=${limits.lineageNodes.max}`;
-      await httpLoad(leavesPath, connections, 2); // warm-up: JIT, pools, plans
+      await httpLoad(leavesPath, connections, 2, withKey); // warm-up: JIT, pools, plans
       await sqlLoad(pool, leavesSql, connections, 2);
       report(
         `leaves of one item (${connections} connections, ${seconds} s each)`,
-        await httpLoad(leavesPath, connections, seconds),
+        await httpLoad(leavesPath, connections, seconds, withKey),
         await sqlLoad(pool, leavesSql, connections, seconds),
       );
-      await httpLoad(lineagePath, connections, 2);
+      await httpLoad(lineagePath, connections, 2, withKey);
       await sqlLoad(pool, lineageSql, connections, 2);
       report(
         `depth-5 upstream lineage (${graph.nodes.length} nodes; ${connections} connections, ${seconds} s each)`,
-        await httpLoad(lineagePath, connections, seconds),
+        await httpLoad(lineagePath, connections, seconds, withKey),
         await sqlLoad(pool, lineageSql, connections, seconds),
       );
     } finally {
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
 
     // Training-set export: the whole dataset through HTTP, then the same rows straight out of PostgreSQL.
     const exportStarted = performance.now();
-    const response = await fetch(`${running.url}/v1/training-set?dataset=bench`);
+    const response = await fetch(`${running.url}/v1/training-set?dataset=bench`, { headers: withKey });
     let rows = 0;
     const decoder = new TextDecoder();
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
