@@ -80,9 +80,10 @@ class QuarterReport {
     if (!this.marks.some((mark) => before < mark && after >= mark)) return;
     this.peaks.push(this.rss.takeWindowPeak());
     const seconds = (performance.now() - this.started) / 1000;
+    const now = this.rss.sample();
     console.log(
       `  ${((100 * after) / totalEvents).toFixed(0).padStart(3)} %  ${String(after).padStart(9)} events  ` +
-        `${(after / seconds).toFixed(0)} events/s  RSS now ${mib(this.rss.sample())}, ` +
+        `${(after / seconds).toFixed(0)} events/s  ${now > 0 ? `RSS now ${mib(now)}` : 'process exited'}, ` +
         `peak in this quarter ${mib(this.peaks[this.peaks.length - 1])}` +
         (this.withHeap ? `, JS heap used ${mib(process.memoryUsage().heapUsed)}` : ''),
     );
