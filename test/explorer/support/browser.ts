@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -27,6 +28,9 @@ export interface Browser {
 
 /** Headless Chromium with a fresh profile, deleted on close. */
 export async function launchBrowser(): Promise<Browser> {
+  await access(executablePath, constants.X_OK).catch(() => {
+    throw new Error(`${executablePath} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  });
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'strata-explorer-chromium-'));
   await mkdir(screenshotDirectory, { recursive: true });
   let context: BrowserContext;
