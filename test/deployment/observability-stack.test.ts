@@ -22,11 +22,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 describe('health and metrics of the projector', () => {
   const sdk = sdkStackForSuite({
     label: 'observability',
-    defaults: {
-      namespace: 'observability',
-      producer: { name: 'observability-test', version: '1' },
-      actor: { kind: 'SERVICE', id: 'ci' },
-    },
+    namespace: 'observability',
     projector: { metricsPort: 0 },
   });
   const metricsUrl = () => sdk().projector!.metricsUrl!;

@@ -36,11 +36,7 @@ const reviews = { dataset: 'product-reviews', task: 'sentiment' };
 
 const sdk = sdkStackForSuite({
   label: 'end_to_end',
-  defaults: {
-    namespace,
-    producer: { name: 'strata-demo', version: '1' },
-    actor: { kind: 'SERVICE', id: 'strata-demo' },
-  },
+  namespace: namespace,
   projector: true,
 });
 
@@ -243,12 +239,7 @@ describe('the demo, projected by the projector, through the query API', () => {
 
   it('answers a label with its ancestors and descendants: the consolidation of two annotations', async () => {
     const itemId = demo.highlights.consolidated!;
-    const consolidation = expected
-      .eventsOf(itemId)
-      .find((e) => e.type === 'LabelCorrected' && e.event.parents.length === 2)!.event as {
-      labelId: string;
-      parents: string[];
-    };
+    const consolidation = expected.consolidationOf(itemId);
     const label = await json<{
       label: { labelId: string };
       isLeaf: boolean;
@@ -385,12 +376,7 @@ describe('the demo, projected by the projector, through the query API', () => {
 
   it('gives PROV-JSON accepted by python3-prov, with the consolidation as revisions of both annotations', async () => {
     const itemId = demo.highlights.consolidated!;
-    const consolidation = expected
-      .eventsOf(itemId)
-      .find((e) => e.type === 'LabelCorrected' && e.event.parents.length === 2)!.event as {
-      labelId: string;
-      parents: string[];
-    };
+    const consolidation = expected.consolidationOf(itemId);
     const document = await json<{ wasDerivedFrom: Record<string, Record<string, unknown>> }>(
       `/v1/prov?node=${encodeURIComponent(`item:${itemId}`)}`,
     );

@@ -5,11 +5,7 @@ import { sdkStackForSuite } from './support/sdk-stack';
 
 const sdk = sdkStackForSuite({
   label: 'sdk_demo',
-  defaults: {
-    namespace: 'demo',
-    producer: { name: 'strata-demo', version: '1' },
-    actor: { kind: 'SERVICE', id: 'strata-demo' },
-  },
+  namespace: 'demo',
   projector: true,
 });
 

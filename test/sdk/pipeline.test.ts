@@ -6,11 +6,7 @@ import { sdkStackForSuite } from './support/sdk-stack';
 /** SDK pipelines → Kafka → the real projector → the run, steps and per-item provenance in the views. */
 const sdk = sdkStackForSuite({
   label: 'sdk_pipeline',
-  defaults: {
-    namespace: 'vision',
-    producer: { name: 'pipeline-test', version: '1' },
-    actor: { kind: 'SERVICE', id: 'ci' },
-  },
+  namespace: 'vision',
   projector: true,
 });
 

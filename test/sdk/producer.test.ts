@@ -6,11 +6,8 @@ import { readTopic, recordCount } from './support/topic-reader';
 
 const sdk = sdkStackForSuite({
   label: 'sdk_producer',
-  defaults: {
-    namespace: 'vision',
-    producer: { name: 'sdk-test', version: '1' },
-    actor: { kind: 'HUMAN', id: 'alice' },
-  },
+  namespace: 'vision',
+  actor: { kind: 'HUMAN', id: 'alice' },
   batching: { lingerMs: 5, maxBatchEvents: 50, maxQueuedEvents: 100 },
 });
 
@@ -60,7 +57,7 @@ describe('StrataProducer end to end', () => {
     expect(records[1].event.event.envelope).toMatchObject({
       eventId: created.eventId,
       namespace: 'vision',
-      producer: { name: 'sdk-test', version: '1' },
+      producer: { name: 'sdk_producer', version: '1' },
       actor: { kind: 'HUMAN', id: 'alice' },
     });
     expect(Math.abs(records[1].event.event.envelope.eventTime - Date.now())).toBeLessThan(60_000);

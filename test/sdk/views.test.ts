@@ -6,11 +6,8 @@ import { classLabel, sdkStackForSuite } from './support/sdk-stack';
 /** SDK → Kafka → the real projector (apps/projector) → the views' own queries. */
 const sdk = sdkStackForSuite({
   label: 'sdk_views',
-  defaults: {
-    namespace: 'vision',
-    producer: { name: 'views-test', version: '1' },
-    actor: { kind: 'HUMAN', id: 'alice' },
-  },
+  namespace: 'vision',
+  actor: { kind: 'HUMAN', id: 'alice' },
   projector: true,
 });
 

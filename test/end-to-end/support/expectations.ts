@@ -28,7 +28,7 @@ interface RegisteredItem {
   datasets: string[];
 }
 
-interface MadeLabel {
+export interface MadeLabel {
   labelId: string;
   itemId: string;
   offset: number;
@@ -68,6 +68,13 @@ export class ExpectedViews {
   /** Leaves per item with labels, sorted by labelId (the reference fold's answer). */
   leaves(): Map<string, ExpectedLeaf[]> {
     return referenceFold(this.events).leavesByItem as Map<string, ExpectedLeaf[]>;
+  }
+
+  /** The label of `itemId` that consolidates several others (a correction with several parents). */
+  consolidationOf(itemId: string): MadeLabel {
+    const label = [...this.labels.values()].find((made) => made.itemId === itemId && made.parents.length > 1);
+    if (!label) throw new Error(`${itemId} has no consolidation in the log`);
+    return label;
   }
 
   /** The events of one item, in log order. */

@@ -20,8 +20,10 @@ export const testLogger = pino({ level: process.env.STRATA_TEST_LOG_LEVEL ?? 'si
 export interface SdkStackOptions {
   /** Readable part of the database name. */
   label: string;
-  /** Envelope defaults of the suite's producer. */
-  defaults: EnvelopeDefaults;
+  /** Namespace of the suite's events. */
+  namespace: string;
+  /** Who the suite's events say caused them; default the service named by the label. */
+  actor?: EnvelopeDefaults['actor'];
   batching?: BatchingOptions;
   /** Run the real projector (apps/projector) into the stack's database; default false. */
   projector?: boolean | { metricsPort: number };
@@ -68,7 +70,12 @@ export async function startSdkStack(options: SdkStackOptions): Promise<SdkStack>
       brokers: stack.brokers,
       registryUrl: stack.registryUrl,
       logger: testLogger,
-      defaults: options.defaults,
+      // The producer is named after the suite, so a reader of the log can tell the suites apart.
+      defaults: {
+        namespace: options.namespace,
+        producer: { name: options.label, version: '1' },
+        actor: options.actor ?? { kind: 'SERVICE', id: options.label },
+      },
       batching: options.batching,
     });
     stoppers.push(() => producer.close());
