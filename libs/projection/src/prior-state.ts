@@ -17,7 +17,8 @@ export interface WorkingLabel {
  */
 export class BatchState {
   readonly processedEventIds: Set<string>;
-  readonly registeredItemIds: Set<string>;
+  /** Registered items → their namespace. */
+  readonly itemNamespaces: Map<string, string>;
   readonly labels = new Map<string, WorkingLabel>();
   /**
    * Labels per item in creation order; the input of leaf recomputation. Complete for every item the
@@ -31,7 +32,7 @@ export class BatchState {
 
   constructor(prior: PriorStateData) {
     this.processedEventIds = new Set(prior.processedEventIds);
-    this.registeredItemIds = new Set(prior.registeredItemIds);
+    this.itemNamespaces = new Map(prior.registeredItems.map(({ itemId, namespace }) => [itemId, namespace]));
     for (const label of prior.labels) this.addLabel(copyOf(label));
     this.runs = new Map(prior.runs.map(({ runId, completed }) => [runId, { completed }]));
     this.stepIds = new Set(prior.stepIds);

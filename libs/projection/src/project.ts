@@ -124,9 +124,8 @@ class BatchProjector {
   }
 
   private registerItem(event: ItemRegistered, position: EventPosition): Rejection | undefined {
-    if (this.state.registeredItemIds.has(event.itemId))
-      return reject('item_already_registered', event.itemId);
-    this.state.registeredItemIds.add(event.itemId);
+    if (this.state.itemNamespaces.has(event.itemId)) return reject('item_already_registered', event.itemId);
+    this.state.itemNamespaces.set(event.itemId, event.envelope.namespace);
     this.changes.items.push({
       origin: originOf(event.envelope, position),
       itemId: event.itemId,
@@ -144,7 +143,8 @@ class BatchProjector {
 
   private correctLabel(event: LabelCorrected, position: EventPosition): Rejection | undefined {
     const parents = [...new Set(event.parents)];
-    if (!this.state.registeredItemIds.has(event.itemId)) return reject('unknown_item', event.itemId);
+    const itemProblem = this.itemProblem(event);
+    if (itemProblem) return itemProblem;
     if (parents.length === 0) return reject('no_parents', event.labelId);
     if (parents.includes(event.labelId)) return reject('cycle', `${event.labelId} names itself as parent`);
     if (this.state.labels.has(event.labelId)) {
@@ -163,8 +163,21 @@ class BatchProjector {
     return undefined;
   }
 
+  /** Why a label event may not touch its item: the item is unknown, or of another namespace. */
+  private itemProblem(event: { itemId: string; envelope: { namespace: string } }): Rejection | undefined {
+    const namespace = this.state.itemNamespaces.get(event.itemId);
+    if (namespace === undefined) return reject('unknown_item', event.itemId);
+    if (namespace !== event.envelope.namespace)
+      return reject(
+        'namespace_mismatch',
+        `item ${event.itemId} is of another namespace than ${event.envelope.namespace}`,
+      );
+    return undefined;
+  }
+
   private createLabel(event: LabelCreated, position: EventPosition): Rejection | undefined {
-    if (!this.state.registeredItemIds.has(event.itemId)) return reject('unknown_item', event.itemId);
+    const itemProblem = this.itemProblem(event);
+    if (itemProblem) return itemProblem;
     if (this.state.labels.has(event.labelId)) return reject('duplicate_label_id', event.labelId);
     this.insertLabel(event, [], null, position);
     return undefined;
@@ -207,12 +220,12 @@ class BatchProjector {
   }
 
   /** The label a review or retraction names, or why it cannot be acted on. */
-  private existingLabel(event: { itemId: string; labelId: string }) {
+  private existingLabel(event: { itemId: string; labelId: string; envelope: { namespace: string } }) {
     const label = this.state.labels.get(event.labelId);
     if (!label) return reject('unknown_label', event.labelId);
     if (label.itemId !== event.itemId)
       return reject('label_of_other_item', `${event.labelId} of ${label.itemId}`);
-    return label;
+    return this.itemProblem(event) ?? label;
   }
 
   private reviewLabel(event: LabelReviewed, position: EventPosition): Rejection | undefined {

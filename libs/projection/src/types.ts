@@ -38,6 +38,11 @@ export const deadLetterReasons = [
   'unknown_label',
   /** LabelReviewed / LabelRetracted whose itemId is not the item of the label. */
   'label_of_other_item',
+  /**
+   * A label event (create, correct, review, retract) whose envelope namespace is not its item's: one
+   * tenant may not write into another's items, even knowing their ids.
+   */
+  'namespace_mismatch',
   /** LabelRetracted for a label already retracted. */
   'label_already_retracted',
   /** RunStarted for a runId already started. */
@@ -278,8 +283,8 @@ export interface PriorLabel {
 export interface PriorStateData {
   /** Of the footprint's eventIds, those already applied or dead-lettered. */
   processedEventIds: readonly string[];
-  /** Of the footprint's itemIds, those registered. */
-  registeredItemIds: readonly string[];
+  /** Of the footprint's itemIds, those registered, with the namespace each was registered in. */
+  registeredItems: readonly { itemId: string; namespace: string }[];
   /**
    * Every label of the footprint's items, in creation order (parents before children), plus the
    * footprint's labelIds that belong to other items (any order).

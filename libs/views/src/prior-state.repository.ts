@@ -26,7 +26,7 @@ const statements = (s: string) => ({
     UNION ALL SELECT event_id FROM ${s}.run_steps WHERE event_id IN (SELECT event_id FROM batch)
     UNION ALL SELECT event_id FROM ${s}.snapshots WHERE event_id IN (SELECT event_id FROM batch)
     UNION ALL SELECT event_id FROM ${s}.dead_letters WHERE event_id IN (SELECT event_id FROM batch)`,
-  registeredItemIds: `SELECT item_id FROM ${s}.items WHERE item_id IN (SELECT unnest(:ids::text[]))`,
+  registeredItems: `SELECT item_id, namespace FROM ${s}.items WHERE item_id IN (SELECT unnest(:ids::text[]))`,
   /**
    * All labels of the batch's items in creation order (an item's events share one partition, so
    * offset order is log order), plus named labels of other items, with what leaves depend on.
@@ -84,7 +84,10 @@ export async function loadPriorState(
       : ((await trx.raw(query, { ids })).rows as Record<string, T>[]).map((row) => row[name]);
 
   const processedEventIds = await column<string>(sql.processedEventIds, footprint.eventIds, 'event_id');
-  const registeredItemIds = await column<string>(sql.registeredItemIds, footprint.itemIds, 'item_id');
+  const registeredItems: { item_id: string; namespace: string }[] =
+    footprint.itemIds.length === 0
+      ? []
+      : (await trx.raw(sql.registeredItems, { ids: footprint.itemIds })).rows;
   const labelRecords: LabelRecord[] =
     footprint.itemIds.length + footprint.labelIds.length === 0
       ? []
@@ -96,7 +99,7 @@ export async function loadPriorState(
 
   return {
     processedEventIds,
-    registeredItemIds,
+    registeredItems: registeredItems.map((row) => ({ itemId: row.item_id, namespace: row.namespace })),
     labels: labelRecords.map((record): PriorLabel => ({
       labelId: record.label_id,
       itemId: record.item_id,

@@ -13,6 +13,7 @@ export class HistoryBuilder {
   readonly events: PositionedEvent[] = [];
   private readonly nextOffsets = new Map<string, number>();
   private eventCounter = 0;
+  private namespace = 'test';
 
   constructor(
     private readonly partitions = 3,
@@ -149,12 +150,18 @@ export class HistoryBuilder {
     };
   }
 
+  /** Events from here on are of this namespace (tenant); the default is `test`. */
+  inNamespace(namespace: string): this {
+    this.namespace = namespace;
+    return this;
+  }
+
   private envelope() {
     this.eventCounter++;
     return {
       eventId: uuidOf(0xe7e47, this.eventCounter),
       eventTime: this.startTime + this.eventCounter * 1000,
-      namespace: 'test',
+      namespace: this.namespace,
       producer: { name: 'history-builder', version: '1' },
       actor: { kind: 'HUMAN' as const, id: 'tester' },
     };

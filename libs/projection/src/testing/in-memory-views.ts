@@ -6,7 +6,7 @@ import type { BatchFootprint, LeafRow, PriorLabel, PriorStateData, ViewChanges }
  */
 export class InMemoryViews {
   private readonly processedEventIds = new Set<string>();
-  private readonly itemIds = new Set<string>();
+  private readonly itemNamespaces = new Map<string, string>();
   private readonly labels = new Map<string, PriorLabel>();
   private readonly labelsByItem = new Map<string, PriorLabel[]>();
   private readonly runs = new Map<string, { completed: boolean }>();
@@ -23,7 +23,10 @@ export class InMemoryViews {
       .filter((label): label is PriorLabel => label !== undefined && !items.has(label.itemId));
     return {
       processedEventIds: footprint.eventIds.filter((eventId) => this.processedEventIds.has(eventId)),
-      registeredItemIds: footprint.itemIds.filter((itemId) => this.itemIds.has(itemId)),
+      registeredItems: footprint.itemIds.flatMap((itemId) => {
+        const namespace = this.itemNamespaces.get(itemId);
+        return namespace === undefined ? [] : [{ itemId, namespace }];
+      }),
       labels: [...ofItems, ...ofOtherItems].map((label) => ({ ...label, parents: [...label.parents] })),
       runs: footprint.runIds.flatMap((runId) => {
         const run = this.runs.get(runId);
@@ -49,7 +52,7 @@ export class InMemoryViews {
     }
     for (const letter of changes.deadLetters) if (letter.eventId) this.processedEventIds.add(letter.eventId);
     this.deadLetters.push(...changes.deadLetters);
-    for (const { itemId } of changes.items) this.itemIds.add(itemId);
+    for (const { itemId, origin } of changes.items) this.itemNamespaces.set(itemId, origin.namespace);
     for (const { labelId, itemId, task } of changes.labelNodes) {
       const label: PriorLabel = { labelId, itemId, task, parents: [], retracted: false, latestVerdict: null };
       this.labels.set(labelId, label);

@@ -25,6 +25,10 @@ export function everyInvalidCase() {
     .retractLabel('j', 'a') // label_of_other_item
     .retractLabel('i', 'b')
     .retractLabel('i', 'b') // label_already_retracted
+    .inNamespace('intruder')
+    .createLabel('i', 'x') // namespace_mismatch
+    .reviewLabel('i', 'a', 'REJECTED') // namespace_mismatch
+    .inNamespace('test')
     .applyStep('run-x', 'step-1', [], []) // unknown_run
     .startRun('run-1')
     .startRun('run-1') // duplicate_run
@@ -47,6 +51,8 @@ export function everyInvalidCase() {
     'unknown_label',
     'label_of_other_item',
     'label_already_retracted',
+    'namespace_mismatch',
+    'namespace_mismatch',
     'unknown_run',
     'duplicate_run',
     'duplicate_step',

@@ -23,7 +23,7 @@ interface NaiveNode {
  */
 export function referenceFold(history: readonly PositionedEvent[]): ReferenceResult {
   const seenEvents: string[] = [];
-  const items: string[] = [];
+  const items: { itemId: string; namespace: string }[] = [];
   const nodes: NaiveNode[] = [];
   const retracted: string[] = [];
   const reviews: { labelId: string; verdict: Verdict }[] = [];
@@ -37,36 +37,44 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
     const parents = node(labelId)?.parents ?? [];
     return parents.flatMap((parent) => [parent, ...ancestorsOf(parent)]);
   };
-  const labelCheck = (itemId: string, labelId: string): DeadLetterReason | undefined => {
+  const itemCheck = (itemId: string, namespace: string): DeadLetterReason | undefined => {
+    const item = items.find((candidate) => candidate.itemId === itemId);
+    if (!item) return 'unknown_item';
+    if (item.namespace !== namespace) return 'namespace_mismatch';
+    return undefined;
+  };
+  const labelCheck = (itemId: string, labelId: string, namespace: string): DeadLetterReason | undefined => {
     const target = node(labelId);
     if (!target) return 'unknown_label';
     if (target.itemId !== itemId) return 'label_of_other_item';
-    return undefined;
+    return itemCheck(itemId, namespace);
   };
 
   for (const { event: tagged } of history) {
-    const { eventId } = tagged.event.envelope;
+    const { eventId, namespace } = tagged.event.envelope;
     if (seenEvents.includes(eventId)) continue;
     seenEvents.push(eventId);
     let reason: DeadLetterReason | undefined;
     switch (tagged.type) {
       case 'ItemRegistered': {
-        if (items.includes(tagged.event.itemId)) reason = 'item_already_registered';
-        else items.push(tagged.event.itemId);
+        if (items.some((item) => item.itemId === tagged.event.itemId)) reason = 'item_already_registered';
+        else items.push({ itemId: tagged.event.itemId, namespace });
         break;
       }
       case 'LabelCreated': {
         const { itemId, labelId, task } = tagged.event;
-        if (!items.includes(itemId)) reason = 'unknown_item';
-        else if (node(labelId)) reason = 'duplicate_label_id';
+        reason = itemCheck(itemId, namespace);
+        if (reason) break;
+        if (node(labelId)) reason = 'duplicate_label_id';
         else nodes.push({ labelId, itemId, task, parents: [] });
         break;
       }
       case 'LabelCorrected': {
         const { itemId, labelId, task } = tagged.event;
         const parents = tagged.event.parents.filter((parent, index, all) => all.indexOf(parent) === index);
-        if (!items.includes(itemId)) reason = 'unknown_item';
-        else if (parents.length === 0) reason = 'no_parents';
+        reason = itemCheck(itemId, namespace);
+        if (reason) break;
+        if (parents.length === 0) reason = 'no_parents';
         else if (parents.includes(labelId)) reason = 'cycle';
         else if (node(labelId)) {
           const closesCycle = parents.some((parent) => ancestorsOf(parent).includes(labelId));
@@ -87,14 +95,14 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
       }
       case 'LabelReviewed': {
         const { itemId, labelId, verdict } = tagged.event;
-        reason = labelCheck(itemId, labelId);
+        reason = labelCheck(itemId, labelId, namespace);
         if (!reason) reviews.push({ labelId, verdict });
         break;
       }
       case 'LabelRetracted': {
         const { itemId, labelId } = tagged.event;
         reason =
-          labelCheck(itemId, labelId) ??
+          labelCheck(itemId, labelId, namespace) ??
           (retracted.includes(labelId) ? 'label_already_retracted' : undefined);
         if (!reason) retracted.push(labelId);
         break;
@@ -133,7 +141,7 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
         child.parents.includes(labelId) && (isLive(child.labelId) || hasLiveDescendant(child.labelId)),
     );
   const leavesByItem: ReferenceResult['leavesByItem'] = new Map();
-  for (const itemId of items) {
+  for (const { itemId } of items) {
     const ofItem = nodes.filter((candidate) => candidate.itemId === itemId);
     if (ofItem.length === 0) continue;
     const leaves = ofItem
