@@ -419,6 +419,13 @@ describe('the demo, projected by the projector, through the query API', () => {
         `dataset=${scenes.dataset}&task=${scenes.task}&strategy=all-leaves&asOf=snapshot:${atCut.snapshotId}`,
       ),
     ).toEqual(cutLines);
+    const cutLeaves = offsetCut.expected.leaves();
+    for (const itemId of sampledItems()) {
+      const atRelease = await json<{ leaves: ExpectedLeaf[] }>(
+        `/v1/items/${encodeURIComponent(itemId)}/leaves?asOf=snapshot:${atCut.snapshotId}`,
+      );
+      expect(byLabelId(atRelease.leaves)).toEqual(byLabelId(cutLeaves.get(itemId) ?? []));
+    }
     const datasheet = await get(`/v1/snapshots/${atLatest.snapshotId}/datasheet`);
     expect(datasheet.status).toBe(200);
     expect(await datasheet.text()).toContain('scenes-latest');
