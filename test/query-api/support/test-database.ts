@@ -1,8 +1,6 @@
-import { Client } from 'pg';
 import type { Knex } from 'knex';
-import { createKnex, ensureDatabase, migrateLatest } from '@strata/database';
-
-const adminUrl = process.env.STRATA_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createKnex, migrateLatest } from '@strata/database';
+import { createTestDatabase as createEmptyDatabase } from '@strata/testing';
 
 export interface TestDatabase {
   url: string;
@@ -10,25 +8,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database with the control migrations applied, dropped (forcibly) by drop(). */
+/** A fresh database with the control migrations applied and a pool on it; drop() closes both. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const name = `strata_test_qapi_${label}_${process.pid}_${Date.now()}`;
-  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  await ensureDatabase(url);
-  const knex = createKnex(url);
+  const database = await createEmptyDatabase({ label: `qapi_${label}` });
+  const knex = createKnex(database.url);
   await migrateLatest(knex);
   return {
-    url,
+    url: database.url,
     knex,
     drop: async () => {
       await knex.destroy();
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await database.drop();
     },
   };
 }
