@@ -10,12 +10,15 @@ import {
   checksumBuild,
   createBuildSchema,
   datasetLeaves,
+  latest,
+  streamItemLeaves,
   type DatasetLeavesPage,
   itemLabelGraph,
   itemLeaves,
   lineage,
   type AsOf,
 } from '@strata/views';
+import { collect } from './collect';
 import { createTestDatabase } from './test-database';
 
 let knex: Knex;
@@ -115,16 +118,27 @@ describe('as of a point of the log', () => {
           for (const dataset of ['dataset-a', 'dataset-0', 'dataset-1']) {
             for (const task of [undefined, 'bbox']) {
               const page = (afterItemId: string | undefined) => ({ dataset, task, afterItemId, limit: 2 });
+              const expected = await everyPage((after) => datasetLeaves(knex, rebuilt, page(after)));
               expect(await everyPage((after) => datasetLeaves(knex, live, page(after), asOf))).toEqual(
-                await everyPage((after) => datasetLeaves(knex, rebuilt, page(after))),
+                expected,
+              );
+              expect(await collect(streamItemLeaves(knex, live, { dataset, task }, asOf, 2))).toEqual(
+                expected,
+              );
+              // At latest the stream reads a cursor instead of pages: same items, same leaves.
+              expect(await collect(streamItemLeaves(knex, rebuilt, { dataset, task }, latest, 2))).toEqual(
+                expected,
               );
             }
           }
+          const everyItem = await everyPage((afterItemId) =>
+            allItemLeaves(knex, rebuilt, { afterItemId, limit: 3 }),
+          );
           expect(
             await everyPage((afterItemId) => allItemLeaves(knex, live, { afterItemId, limit: 3 }, asOf)),
-          ).toEqual(
-            await everyPage((afterItemId) => allItemLeaves(knex, rebuilt, { afterItemId, limit: 3 })),
-          );
+          ).toEqual(everyItem);
+          expect(await collect(streamItemLeaves(knex, live, {}, asOf, 3))).toEqual(everyItem);
+          expect(await collect(streamItemLeaves(knex, rebuilt, {}, latest, 3))).toEqual(everyItem);
           for (const from of lineageStarts) {
             for (const direction of ['upstream', 'downstream'] as const) {
               const query = { from, direction, maxDepth: 3, maxNodes: 20 };

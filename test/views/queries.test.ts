@@ -10,11 +10,14 @@ import {
   datasetLeaves,
   itemLabelGraph,
   itemLeaves,
+  latest,
   leavesOfItems,
   lineage,
   loadCheckpoints,
+  streamItemLeaves,
   type AsOf,
 } from '@strata/views';
+import { collect } from './collect';
 import { createTestDatabase } from './test-database';
 
 let knex: Knex;
@@ -160,6 +163,26 @@ describe('label graph and dataset pages', () => {
     expect(last).toEqual({ items: [{ itemId: 'e', leaves: [] }], nextAfterItemId: null });
     const classOnly = await datasetLeaves(knex, schema, { dataset: 'ds', task: 'class', limit: 1 });
     expect(classOnly.items[0].leaves.map((leaf) => leaf.labelId)).toEqual(['a3']);
+  });
+
+  it('streams a dataset through a cursor like its pages, and frees the connection when the reader stops early', async () => {
+    const pages = [];
+    for (let afterItemId: string | undefined; ;) {
+      const page = await datasetLeaves(knex, schema, { dataset: 'ds', afterItemId, limit: 2 });
+      pages.push(...page.items);
+      if (!page.nextAfterItemId) break;
+      afterItemId = page.nextAfterItemId;
+    }
+    expect(await collect(streamItemLeaves(knex, schema, { dataset: 'ds' }, latest, 1))).toEqual(pages);
+    expect(await collect(streamItemLeaves(knex, schema, { dataset: 'missing' }))).toEqual([]);
+    // More early exits than the pool (4) has connections: each must give its connection back.
+    for (let reader = 0; reader < 6; reader++) {
+      for await (const first of streamItemLeaves(knex, schema, { dataset: 'ds' }, latest, 2)) {
+        expect(first.itemId).toBe('a');
+        break;
+      }
+    }
+    await expect(streamItemLeaves(knex, schema, {}, latest, 0).next()).rejects.toThrow(RangeError);
   });
 
   it('answers a past point the same on the pool and inside a caller transaction, which stays usable', async () => {

@@ -17,6 +17,7 @@ export {
   leavesOfItems,
   datasetLeaves,
   allItemLeaves,
+  streamItemLeaves,
   type LeafView,
   type DatasetLeavesPage,
 } from './leaves.repository';
