@@ -88,24 +88,27 @@ export class StrataProducer {
    * Sends a complete event as given (envelope included). Events are queued in the order `send` was
    * called, whatever the time their encoding takes, so one key's events reach its partition in order.
    */
-  async send(event: StrataEvent): Promise<EventAck> {
-    if (this.closing) throw new ProducerClosedError();
-    assertValid(event);
-    const admitted = this.admission.then(async () => {
-      const encoded: EncodedEvent = {
-        eventId: event.event.envelope.eventId,
-        ...(await this.encoder.encode(event)),
-      };
-      await this.batcher.waitForRoom();
-      // Wrapped so the chain moves on once the event is queued, not once it is acknowledged.
-      return { acknowledged: this.batcher.push(encoded, encoded.value.length + encoded.key.length) };
-    });
+  send(event: StrataEvent): Promise<EventAck> {
+    try {
+      if (this.closing) throw new ProducerClosedError();
+      assertValid(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Not async, and the event is referenced only until it is encoded: a provenance chunk's thousands
+    // of item refs must not stay alive (and be promoted to the old generation) until the broker acks.
+    const admitted = this.admission
+      .then(() => this.encode(event))
+      .then(async (encoded) => {
+        await this.batcher.waitForRoom();
+        // Wrapped so the chain moves on once the event is queued, not once it is acknowledged.
+        return { acknowledged: this.batcher.push(encoded, encoded.value.length + encoded.key.length) };
+      });
     this.admission = admitted.then(
       () => undefined,
       () => undefined,
     );
-    const { acknowledged } = await admitted;
-    return acknowledged;
+    return admitted.then(({ acknowledged }) => acknowledged);
   }
 
   async registerItem(input: EventInput<ItemRegistered, 'attributes' | 'datasets'>): Promise<Sent> {
@@ -129,7 +132,7 @@ export class StrataProducer {
       labelId: input.labelId ?? newId(),
       envelope: this.envelope(input.envelope),
     };
-    return { ...(await this.send({ type: 'LabelCreated', event })), labelId: event.labelId };
+    return this.sendWithIds({ type: 'LabelCreated', event }, { labelId: event.labelId });
   }
 
   async correctLabel(input: EventInput<LabelCorrected, 'labelId'>): Promise<Sent<{ labelId: string }>> {
@@ -140,7 +143,7 @@ export class StrataProducer {
       labelId: input.labelId ?? newId(),
       envelope: this.envelope(input.envelope),
     };
-    return { ...(await this.send({ type: 'LabelCorrected', event })), labelId: event.labelId };
+    return this.sendWithIds({ type: 'LabelCorrected', event }, { labelId: event.labelId });
   }
 
   async reviewLabel(input: EventInput<LabelReviewed>): Promise<Sent> {
@@ -170,7 +173,7 @@ export class StrataProducer {
       parameters: input.parameters ?? '{}',
       envelope,
     };
-    return { ...(await this.send({ type: 'RunStarted', event })), runId: event.runId };
+    return this.sendWithIds({ type: 'RunStarted', event }, { runId: event.runId });
   }
 
   async applyTransformation(
@@ -193,7 +196,7 @@ export class StrataProducer {
       endedAt: input.endedAt ?? now,
       envelope: this.envelope(input.envelope),
     };
-    return { ...(await this.send({ type: 'TransformationApplied', event })), stepId: event.stepId };
+    return this.sendWithIds({ type: 'TransformationApplied', event }, { stepId: event.stepId });
   }
 
   async completeRun(input: EventInput<RunCompleted, 'status' | 'metrics'>): Promise<Sent> {
@@ -220,7 +223,7 @@ export class StrataProducer {
       snapshotId: input.snapshotId ?? newId(),
       envelope: this.envelope(input.envelope),
     };
-    return { ...(await this.send({ type: 'SnapshotFrozen', event })), snapshotId: event.snapshotId };
+    return this.sendWithIds({ type: 'SnapshotFrozen', event }, { snapshotId: event.snapshotId });
   }
 
   /** A recorded stream pipeline; see {@link Pipeline}. */
@@ -243,6 +246,18 @@ export class StrataProducer {
     } finally {
       await this.sink.close();
     }
+  }
+
+  private async encode(event: StrataEvent): Promise<EncodedEvent> {
+    return { eventId: event.event.envelope.eventId, ...(await this.encoder.encode(event)) };
+  }
+
+  /**
+   * Sends, then adds the generated ids to the acknowledgement. Returning the chained promise instead of
+   * awaiting it leaves no suspended frame holding the event (and its item refs) until the broker acks.
+   */
+  private sendWithIds<Ids extends object>(event: StrataEvent, ids: Ids): Promise<Sent<Ids>> {
+    return this.send(event).then((ack) => ({ ...ack, ...ids }));
   }
 
   private envelope(overrides: Partial<Envelope> = {}): Envelope {
