@@ -34,7 +34,7 @@ async function startEventLog(config: StrataConfig, logger: Logger, closers: Clos
     const broker = await EmbeddedBroker.start({
       port: config.kafkaPort,
       dataDir: path.join(config.dataDir, 'broker'),
-      logger: logger.child({ component: 'broker' }),
+      logger,
     });
     closers.push(() => broker.stop());
     brokers = [broker.bootstrap];
@@ -45,7 +45,7 @@ async function startEventLog(config: StrataConfig, logger: Logger, closers: Clos
     const registry = await EmbeddedRegistry.start({
       port: config.registryPort,
       brokers,
-      logger: logger.child({ component: 'registry' }),
+      logger,
     });
     closers.push(() => registry.stop());
     registryUrl = registry.url;
