@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadParameterError } from '../common/errors';
-import { mergeLineageGraphs, type LineageGraph } from './lineage';
+import type { LineageGraph } from './lineage';
 import { decodeLineageCursor, encodeLineageCursor, maxLineageNodesPaged, pageOfGraph } from './lineage-page';
 
 const node = (id: string, depth: number) => ({ id, kind: 'artifact' as const, depth, attributes: {} });
@@ -55,37 +55,5 @@ describe('lineage paging', () => {
     expect(() => decodeLineageCursor(encodeLineageCursor(maxLineageNodesPaged + 1))).toThrow(
       /^cursor: paging stops/,
     );
-  });
-});
-
-describe('merging traversals', () => {
-  it('keeps each node once at its smallest depth, orders by depth, and cuts at the node cap', () => {
-    const upstream: LineageGraph = {
-      root: 'x',
-      nodes: [node('x', 0), node('s1', 1), node('u', 1)],
-      edges: [
-        { from: 'u', to: 's1' },
-        { from: 's1', to: 'x' },
-      ],
-      truncated: false,
-    };
-    const downstream: LineageGraph = {
-      root: 'x',
-      nodes: [node('x', 0), node('s2', 1), node('d', 2)],
-      edges: [
-        { from: 'x', to: 's2' },
-        { from: 's2', to: 'd' },
-      ],
-      truncated: false,
-    };
-    const merged = mergeLineageGraphs('x', [upstream, downstream], 4);
-    expect(merged.nodes.map((n) => n.id)).toEqual(['x', 's1', 's2', 'u']);
-    expect(merged.edges).toEqual([
-      { from: 'u', to: 's1' },
-      { from: 's1', to: 'x' },
-      { from: 'x', to: 's2' },
-    ]);
-    expect(merged.truncated).toBe(true);
-    expect(mergeLineageGraphs('x', [upstream, downstream], 10).truncated).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { OffsetPosition } from './as-of';
 import type { Author, LogPosition, Verdict } from './labels';
-import type { ArtifactKind } from './node-id';
+import type { LineageGraph as ViewsLineageGraph } from '@strata/views';
+import { formatNodeId, type ArtifactKind } from './node-id';
 
 /** The API's picture of reviews, retractions, runs, steps and releases (see labels.ts for labels). */
 
@@ -88,33 +89,54 @@ export interface LineageGraph {
 }
 
 /**
- * Unions traversals (upstream and downstream, or from several versions of an artifact) into one
- * graph: each node once at its smallest depth, ordered by depth then id so paging is stable, cut
- * at `nodeCap` (then truncated, and edges to cut nodes dropped).
+ * The views' walk as the API's graph: node ids clients can follow, edges in data-flow direction, and
+ * nodes in the walk's order (nearest first), so a graph cut at N nodes is the first N nodes of the
+ * whole graph and pages slice one stable list.
  */
-export function mergeLineageGraphs(
-  root: string,
-  graphs: readonly LineageGraph[],
-  nodeCap: number,
-): LineageGraph {
-  const nodes = new Map<string, LineageNode>();
-  for (const node of graphs.flatMap((graph) => graph.nodes)) {
-    const known = nodes.get(node.id);
-    if (!known || node.depth < known.depth) nodes.set(node.id, node);
-  }
-  const ordered = [...nodes.values()].sort(
-    (a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+export function lineageGraphOf(root: string, walk: ViewsLineageGraph): LineageGraph {
+  const artifactIds = new Map(
+    walk.artifacts.map((a) => [
+      a.artifactKey,
+      formatNodeId({
+        kind: 'artifact',
+        artifactKind: a.kind as ArtifactKind,
+        id: a.artifactId,
+        version: a.version,
+      }),
+    ]),
   );
-  const kept = ordered.slice(0, nodeCap);
-  const keptIds = new Set(kept.map((node) => node.id));
-  const edges = new Map<string, LineageEdge>();
-  for (const edge of graphs.flatMap((graph) => graph.edges)) {
-    if (keptIds.has(edge.from) && keptIds.has(edge.to)) edges.set(`${edge.from}\u0000${edge.to}`, edge);
-  }
+  const ranked = [
+    ...walk.artifacts.map((a) => ({
+      rank: a.rank,
+      node: {
+        id: artifactIds.get(a.artifactKey)!,
+        kind: 'artifact' as const,
+        depth: a.depth,
+        attributes: { kind: a.kind, id: a.artifactId, version: a.version },
+      },
+    })),
+    ...walk.steps.map((step) => ({
+      rank: step.rank,
+      node: {
+        id: `step:${step.stepId}`,
+        kind: 'step' as const,
+        depth: step.depth,
+        attributes: {
+          runId: step.runId,
+          operation: { name: step.operationName, version: step.operationVersion },
+        },
+      },
+    })),
+  ];
   return {
     root,
-    nodes: kept,
-    edges: [...edges.values()],
-    truncated: ordered.length > nodeCap || graphs.some((graph) => graph.truncated),
+    nodes: ranked.sort((a, b) => a.rank - b.rank).map(({ node }) => node),
+    edges: walk.edges.flatMap((edge) => {
+      const artifact = artifactIds.get(edge.artifactKey);
+      if (!artifact) return [];
+      const step = `step:${edge.stepId}`;
+      return [edge.direction === 'INPUT' ? { from: artifact, to: step } : { from: step, to: artifact }];
+    }),
+    truncated: walk.truncated,
   };
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { LineageGraph as LineageWalk } from '@strata/views';
 import { BadParameterError, NotFoundError } from '../common/errors';
 import { limits } from '../common/limits';
 import type { ReadScope } from '../domain/read-scope';
-import { mergeLineageGraphs, type Run, type Step } from '../domain/lineage';
+import { lineageGraphOf, type Run, type Step } from '../domain/lineage';
 import { pageOfGraph, type LineagePageRequest } from '../domain/lineage-page';
 import { formatNodeId, type NodeId } from '../domain/node-id';
 import { ItemsRepository } from '../repositories/items.repository';
@@ -38,10 +39,8 @@ export class LineageService {
     const start = await this.startOf(scope, node);
     // One node past the page tells whether another page exists without counting the whole graph.
     const nodeCap = page.skip + page.limit + 1;
-    const traversals = await this.lineage.traversals(scope, start, direction, depth, nodeCap);
-    if (traversals.length === 0 && node.kind === 'artifact')
-      throw new NotFoundError('artifact', formatNodeId(node));
-    return pageOfGraph(mergeLineageGraphs(formatNodeId(node), traversals, nodeCap), page);
+    const walk = await this.lineage.graph(scope, start, direction, depth, nodeCap);
+    return pageOfGraph(lineageGraphOf(formatNodeId(node), this.found(node, walk)), page);
   }
 
   /** The transformation steps upstream of an item, nearest first, each with its run. */
@@ -59,10 +58,8 @@ export class LineageService {
     depth: number,
   ): Promise<{ steps: ProvenanceStep[]; truncated: boolean }> {
     const start = await this.startOf(scope, node);
-    const traversals = await this.lineage.traversals(scope, start, 'upstream', depth, limits.provenanceNodes);
-    if (traversals.length === 0 && node.kind === 'artifact')
-      throw new NotFoundError('artifact', formatNodeId(node));
-    const graph = mergeLineageGraphs(formatNodeId(node), traversals, limits.provenanceNodes);
+    const walk = await this.lineage.graph(scope, start, 'upstream', depth, limits.provenanceNodes);
+    const graph = lineageGraphOf(formatNodeId(node), this.found(node, walk));
     const depthOf = new Map(
       graph.nodes.filter((n) => n.kind === 'step').map((n) => [n.id.slice('step:'.length), n.depth]),
     );
@@ -79,6 +76,13 @@ export class LineageService {
         .sort((a, b) => a.depth - b.depth || (a.step.endedAt < b.step.endedAt ? 1 : -1)),
       truncated: graph.truncated,
     };
+  }
+
+  /** An artifact no visible step names does not exist (404); an item or run without lineage has an empty one. */
+  private found(node: NodeId, walk: LineageWalk | undefined): LineageWalk {
+    if (walk) return walk;
+    if (node.kind === 'artifact') throw new NotFoundError('artifact', formatNodeId(node));
+    return { artifacts: [], steps: [], edges: [], truncated: false };
   }
 
   /** The artifacts a node stands for in the lineage graph; 404 when the node does not exist then. */

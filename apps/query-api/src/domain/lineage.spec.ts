@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { lineageGraphOf } from './lineage';
+
+// Upstream of the model: model ← train ← features ← featurize ← raw, as the views' walk returns it.
+const walk = {
+  artifacts: [
+    { artifactKey: '["MODEL","m","1"]', kind: 'MODEL', artifactId: 'm', version: '1', depth: 0, rank: 0 },
+    {
+      artifactKey: '["DATASET","features","2"]',
+      kind: 'DATASET',
+      artifactId: 'features',
+      version: '2',
+      depth: 1,
+      rank: 2,
+    },
+    { artifactKey: '["ITEM","raw",null]', kind: 'ITEM', artifactId: 'raw', version: null, depth: 2, rank: 4 },
+  ],
+  steps: [
+    { stepId: 'train', runId: 'r', operationName: 'train', operationVersion: '1', depth: 1, rank: 1 },
+    { stepId: 'featurize', runId: 'r', operationName: 'featurize', operationVersion: '1', depth: 2, rank: 3 },
+  ],
+  edges: [
+    { stepId: 'featurize', artifactKey: '["ITEM","raw",null]', direction: 'INPUT' as const },
+    { stepId: 'featurize', artifactKey: '["DATASET","features","2"]', direction: 'OUTPUT' as const },
+    { stepId: 'train', artifactKey: '["DATASET","features","2"]', direction: 'INPUT' as const },
+    { stepId: 'train', artifactKey: '["MODEL","m","1"]', direction: 'OUTPUT' as const },
+  ],
+  truncated: true,
+};
+
+describe('lineageGraphOf', () => {
+  it("orders nodes by the walk's rank: nearest first, each step before the artifacts it leads to", () => {
+    const graph = lineageGraphOf('artifact:model:m@1', walk);
+    expect(graph.nodes.map((node) => [node.id, node.depth])).toEqual([
+      ['artifact:model:m@1', 0],
+      ['step:train', 1],
+      ['artifact:dataset:features@2', 1],
+      ['step:featurize', 2],
+      ['artifact:item:raw', 2],
+    ]);
+    expect(graph.root).toBe('artifact:model:m@1');
+    expect(graph.truncated).toBe(true);
+  });
+
+  it('turns edges into data flow between node ids: input → step → output', () => {
+    expect(lineageGraphOf('artifact:model:m@1', walk).edges).toEqual([
+      { from: 'artifact:item:raw', to: 'step:featurize' },
+      { from: 'step:featurize', to: 'artifact:dataset:features@2' },
+      { from: 'artifact:dataset:features@2', to: 'step:train' },
+      { from: 'step:train', to: 'artifact:model:m@1' },
+    ]);
+  });
+});
