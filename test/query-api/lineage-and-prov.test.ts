@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileRef } from './support/history';
 import { petsScenario } from './support/pets-scenario';
 import { parseWithPythonProv } from './support/python-prov';
 import { startHarness, type QueryApiHarness } from './support/query-api-harness';
@@ -8,6 +9,25 @@ import { ViewsSeeder } from './support/views-seeder';
 const scenario = petsScenario();
 const { labels, runs, steps, phase1 } = scenario;
 let harness: QueryApiHarness;
+
+/**
+ * A pipeline run with per-item provenance, unconnected to the pets: three operations over 2400
+ * files, one step per chunk of 400 (one provenance event each), as the SDK records them.
+ */
+const provenanceChunks = 6;
+const chunkFiles = 400;
+const provenanceRun = scenario.history.startRun('embed-frames', 'git:feedbee');
+const provenanceSteps = ['decode', 'embed', 'index'].flatMap((operation, stage) =>
+  Array.from({ length: provenanceChunks }, (_, chunk) => {
+    const files = Array.from({ length: chunkFiles }, (_, index) => `frame-${chunk * chunkFiles + index}`);
+    return scenario.history.step(
+      provenanceRun,
+      operation,
+      files.map((file) => fileRef(`${file}.s${stage}`)),
+      files.map((file) => fileRef(`${file}.s${stage + 1}`)),
+    );
+  }),
+);
 
 beforeAll(async () => {
   harness = await startHarness('lineage', {
@@ -94,6 +114,35 @@ describe('GET /v1/lineage', () => {
     expect(fromRun.body.nodes.map((node) => node.id)).toContain(`step:${steps.train}`);
     const fromLabel = await harness.json<Graph>(`/v1/lineage?node=label:${labels.a2}&direction=downstream`);
     expect(fromLabel.body.nodes.map((node) => node.id)).toContain(model);
+  });
+
+  it('answers a depth-5 lineage of a run with thousands of per-item records: capped, its steps first, edge-complete', async () => {
+    const { status, body } = await harness.json<Graph>(
+      `/v1/lineage?node=run:${provenanceRun}&depth=5&limit=500`,
+    );
+    expect(status).toBe(200);
+    expect(body.nodes).toHaveLength(500);
+    expect(body.truncated).toBe(true);
+    expect(body.nextCursor).not.toBeNull();
+    expect(
+      body.nodes
+        .slice(0, provenanceSteps.length)
+        .map((node) => node.id)
+        .sort(),
+    ).toEqual(provenanceSteps.map((id) => `step:${id}`).sort());
+    // Every artifact on the page hangs off one of the run's steps on the page, with its edge (a step
+    // may have none: the cap can cut all of its files).
+    const onPage = new Set(body.nodes.map((node) => node.id));
+    expect(body.edges.every((edge) => onPage.has(edge.from) && onPage.has(edge.to))).toBe(true);
+    const linked = new Set(body.edges.flatMap((edge) => [edge.from, edge.to]));
+    expect(body.nodes.filter((node) => node.kind === 'artifact' && !linked.has(node.id))).toEqual([]);
+    expect(body.edges.length).toBeGreaterThanOrEqual(500 - provenanceSteps.length);
+    const next = await harness.json<Graph>(
+      `/v1/lineage?node=run:${provenanceRun}&depth=5&limit=500&cursor=${q(body.nextCursor!)}`,
+    );
+    expect(next.body.nodes).toHaveLength(500);
+    expect(next.body.nodes.some((node) => onPage.has(node.id))).toBe(false);
+    expect(next.body.edges.length).toBeGreaterThan(0);
   });
 
   it('answers as of phase 1, before any run', async () => {
