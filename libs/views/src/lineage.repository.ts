@@ -108,15 +108,19 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
                       ORDER BY t.step_id LIMIT :cap::int + 1)`
             : `'{}'::text[]`
         }),
-      first_level AS (
+      -- Materialized: each start list is read once, not again for every expression using it.
+      starts AS MATERIALIZED (
         -- A run with more steps than the cap shows only (some of) them: no start would be kept.
-        SELECT up.keys AS upstream, down.keys AS downstream, lead.steps AS lead_steps,
-               array(SELECT DISTINCT n COLLATE "C" FROM unnest(up.keys || down.keys) AS n ORDER BY 1) AS reached
+        SELECT up.keys AS upstream, down.keys AS downstream, lead.steps AS lead_steps
           FROM lead
           CROSS JOIN LATERAL (SELECT CASE WHEN :walksUpstream::boolean AND cardinality(lead.steps) <= :cap::int
                                      THEN ${startKeys(s, visible, fromRun, "'OUTPUT'")} ELSE '{}'::text[] END AS keys) up
           CROSS JOIN LATERAL (SELECT CASE WHEN :walksDownstream::boolean AND cardinality(lead.steps) <= :cap::int
                                      THEN ${startKeys(s, visible, fromRun, "'INPUT'")} ELSE '{}'::text[] END AS keys) down),
+      first_level AS (
+        SELECT starts.*,
+               array(SELECT DISTINCT n COLLATE "C" FROM unnest(upstream || downstream) AS n ORDER BY 1) AS reached
+          FROM starts),
       walk (hops, up_frontier, down_frontier, up_seen, down_seen, kept, kept_count, level_kept, truncated) AS (
         SELECT 0, upstream, downstream, ${nodeSet('upstream')}, ${nodeSet('downstream')},
                ${nodeSet('kept_nodes')}, cardinality(kept_nodes), kept_nodes[cardinality(lead_steps) + 1:],
