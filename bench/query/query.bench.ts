@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     const apiRate = rows / exportSeconds;
     const copyRate = rows / copySeconds;
     console.log(
-      `\ntraining-set export (${rows} rows, strategy latest, live views, keyset pages of ${limits.exportChunkItems} items)`,
+      `\ntraining-set export (${rows} rows, strategy latest, live views, one cursor read ${limits.exportChunkItems} rows at a time)`,
     );
     console.log(
       `  API NDJSON stream:                 ${apiRate.toFixed(0)} rows/s (${exportSeconds.toFixed(2)} s)`,

@@ -122,6 +122,15 @@ describe('GET /v1/items/{itemId}/leaves', () => {
     expect(body.leaves).toEqual([expect.objectContaining({ labelId: labels.c1, latestVerdict: 'REJECTED' })]);
   });
 
+  it('404s an unknown item and one not registered yet; a registered item without labels has none', async () => {
+    expect((await harness.json('/v1/items/no-such-item/leaves')).status).toBe(404);
+    const before = await harness.json('/v1/items/img-a/leaves?asOf=strata.items:0=0,strata.items:1=0');
+    expect(before.status).toBe(404);
+    // img-a's registration is the first event of partition 0; its first label comes later.
+    const registered = await harness.json('/v1/items/img-a/leaves?asOf=strata.items:0=1,strata.items:1=0');
+    expect(registered).toMatchObject({ status: 200, body: { itemId: 'img-a', leaves: [] } });
+  });
+
   it('answers as of phase 1 from the offsets', async () => {
     const { body } = await harness.json<{ leaves: { labelId: string }[] }>(
       `/v1/items/img-f/leaves?asOf=${encodeURIComponent(phase1Vector)}`,

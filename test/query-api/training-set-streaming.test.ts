@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { ApiKeyStore, ApiKeyVerifier } from '@strata/auth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { limits } from '../../apps/query-api/src/common/limits';
 import { createQueryApiApp } from '../../apps/query-api/src/start';
-import { TrainingSetRepository } from '../../apps/query-api/src/repositories/training-set.repository';
 import type { ReleasePublisher, LogOffsets } from '../../apps/query-api/src/ports';
 import { History } from './support/history';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -17,7 +16,7 @@ const itemCount = 20_000;
 let database: TestDatabase;
 let app: NestFastifyApplication;
 let url: string;
-let pagesRead = 0;
+let chunksRead = 0;
 let key: string;
 
 const unused = () => Promise.reject(new Error('not used by this test'));
@@ -44,13 +43,10 @@ beforeAll(async () => {
     logOffsets: { offsetsAtTime: unused } as LogOffsets,
   };
   app = await createQueryApiApp(dependencies);
-  // Count the keyset pages the export reads, to see that a stalled client stalls the reading.
-  const repository = app.get(TrainingSetRepository);
-  const leavesPage = repository.leavesPage.bind(repository);
-  repository.leavesPage = (...args) => {
-    pagesRead += 1;
-    return leavesPage(...args);
-  };
+  // Count the chunks the export reads from its cursor, to see that a stalled client stalls the reading.
+  database.knex.on('query', (query: { sql: string }) => {
+    if (query.sql.startsWith('FETCH ')) chunksRead += 1;
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 }, 120_000);
@@ -61,9 +57,10 @@ afterAll(async () => {
 });
 
 describe('training-set streaming', () => {
-  it('streams a large export in order, and pages only as fast as the client reads', async () => {
-    // A last full page is followed by an empty one that says the export is over.
-    const totalPages = itemCount / limits.exportChunkItems + 1;
+  it('streams a large export in order, and reads only as fast as the client reads', async () => {
+    // One leaf per item, so a chunk of rows is a chunk of items; a last full chunk is followed by an
+    // empty one that says the export is over.
+    const totalChunks = itemCount / limits.exportChunkItems + 1;
     const body = await new Promise<string>((resolve, reject) => {
       http.get(`${url}/v1/training-set?dataset=big`, { headers: { 'x-api-key': key } }, (response) => {
         const chunks: Buffer[] = [];
@@ -73,7 +70,7 @@ describe('training-set streaming', () => {
           // While the client reads nothing, the server may fill socket buffers but not read on.
           setTimeout(() => {
             try {
-              expect(pagesRead).toBeLessThan(totalPages / 2);
+              expect(chunksRead).toBeLessThan(totalChunks / 2);
             } catch (error) {
               reject(error);
             }
@@ -91,6 +88,42 @@ describe('training-set streaming', () => {
       .map((line) => (JSON.parse(line) as { itemId: string }).itemId);
     expect(itemIds).toHaveLength(itemCount);
     expect(itemIds).toEqual([...itemIds].sort());
-    expect(pagesRead).toBe(totalPages);
+    expect(chunksRead).toBe(totalChunks);
+  });
+
+  it('gives its database connection back when the client leaves mid-export', async () => {
+    const pool = (database.knex.client as { pool: { numUsed(): number } }).pool;
+    const clients = 3;
+    await Promise.all(
+      Array.from(
+        { length: clients },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const request = http.get(
+              `${url}/v1/training-set?dataset=big`,
+              { headers: { 'x-api-key': key } },
+              (response) => {
+                response.once('data', () => {
+                  // The export holds a connection while it streams; the client hangs up and never reads on.
+                  expect(pool.numUsed()).toBeGreaterThan(0);
+                  request.destroy();
+                  resolve();
+                });
+                response.on('error', () => undefined);
+              },
+            );
+            request.on('error', (error) => {
+              if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error);
+            });
+          }),
+      ),
+    );
+    await vi.waitFor(() => expect(pool.numUsed()).toBe(0), { timeout: 10_000, interval: 50 });
+    // Its transaction (and cursor) ended too: nothing of the export is left open on the server.
+    const { rows } = (await database.knex.raw(
+      `SELECT count(*)::int AS open FROM pg_stat_activity
+        WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    )) as { rows: { open: number }[] };
+    expect(rows[0].open).toBe(0);
   });
 });

@@ -18,6 +18,9 @@ export {
   datasetLeaves,
   allItemLeaves,
   streamItemLeaves,
+  streamItemsWithLeaves,
+  visibleItemLeaves,
+  type ItemWithLeaves,
   type LeafView,
   type DatasetLeavesPage,
 } from './leaves.repository';

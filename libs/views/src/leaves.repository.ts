@@ -20,6 +20,12 @@ export interface LeafView {
   offset: number;
 }
 
+/** The columns of an item an export line carries beside its leaves. */
+export interface ItemWithLeaves {
+  item: { itemId: string; uri: string; contentHash: string };
+  leaves: LeafView[];
+}
+
 export interface DatasetLeavesPage {
   /** Items of the page in itemId order, each with its leaves (empty: every label retracted, or none yet). */
   items: { itemId: string; leaves: LeafView[] }[];
@@ -32,21 +38,28 @@ const statements = (s: string) => {
   // Readers see only their namespaces' items; a null list (trusted callers) means every namespace.
   const items = `${visibleAsOf('i', ':itemsTopic')}
          AND (:namespaces::text[] IS NULL OR i.namespace = ANY(:namespaces::text[]))`;
-  /** The items a question is about, as `scope(item_id)`: named ids, or one keyset page. */
+  /**
+   * The items a question is about, as `scope(item_id, uri, content_hash)`: named ids (known or not,
+   * without their columns), the named ids of visible items, or one keyset page of visible items.
+   */
   const scopes = {
-    itemIds: `SELECT DISTINCT unnest(:itemIds::text[]) COLLATE "C" AS item_id`,
+    itemIds: `SELECT DISTINCT unnest(:itemIds::text[]) COLLATE "C" AS item_id, NULL::text AS uri, NULL::text AS content_hash`,
+    /** So a reader's "is it visible?" and "its leaves" are one statement, one round trip. */
+    visibleItemIds: `
+      SELECT i.item_id, i.uri, i.content_hash FROM ${s}.items i
+       WHERE i.item_id IN (SELECT unnest(:itemIds::text[])) AND ${items}`,
     /**
      * A keyset page of the items of `:dataset` visible as of the bindings. The keyset bound is
      * stated on both sides of the join: the planner does not carry an inequality across `=`, and
      * without it a merge join reads `items` from the first id on every page (O(n²) over an export).
      */
     datasetPage: `
-      SELECT d.item_id FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
+      SELECT d.item_id, i.uri, i.content_hash FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
        WHERE d.dataset = :dataset AND d.item_id > :afterItemId AND i.item_id > :afterItemId AND ${items}
        ORDER BY d.item_id LIMIT :limit`,
     /** A keyset page of all items visible as of the bindings. */
     allItemsPage: `
-      SELECT i.item_id FROM ${s}.items i
+      SELECT i.item_id, i.uri, i.content_hash FROM ${s}.items i
        WHERE i.item_id > :afterItemId AND ${items}
        ORDER BY i.item_id LIMIT :limit`,
   };
@@ -55,6 +68,13 @@ const statements = (s: string) => {
       leaf_keys AS (
         SELECT l.item_id, l.label_id, l.latest_verdict FROM ${s}.label_leaves l
          WHERE l.item_id IN (SELECT item_id FROM scope))`;
+  /**
+   * Every maintained leaf key, for a cursor over a whole scope: the join on item_id restricts it.
+   * Restricting it to `IN (scope)` as well let a planner without statistics (a fresh build, not yet
+   * analyzed) re-read the scope once per item — O(n²), minutes for 20k items instead of 0.4 s.
+   */
+  const everyMaintainedLeafKey = `
+      leaf_keys AS (SELECT l.item_id, l.label_id, l.latest_verdict FROM ${s}.label_leaves l)`;
   /**
    * Leaf keys of the scope's items recomputed from the rows visible as of the bindings: a visible
    * label is shadowed when it is an ancestor of a visible non-retracted label; leaves are the
@@ -88,7 +108,7 @@ const statements = (s: string) => {
     WITH RECURSIVE
       scope AS MATERIALIZED (${scope}),
       ${leafKeys}
-    SELECT scope.item_id, k.label_id, n.task, n.payload, n.author_kind, n.author_id, n.confidence, k.latest_verdict,
+    SELECT scope.item_id, scope.uri, scope.content_hash, k.label_id, n.task, n.payload, n.author_kind, n.author_id, n.confidence, k.latest_verdict,
            ${epochMillis('n.event_time')} AS event_time, n.log_partition, n.log_offset
       FROM scope
       LEFT JOIN (leaf_keys k JOIN ${s}.label_nodes n
@@ -97,10 +117,12 @@ const statements = (s: string) => {
      ORDER BY scope.item_id, n.log_offset`;
   const question = (scope: string) => ({
     maintained: leafViews(scope, maintainedLeafKeys),
+    wholeScopeMaintained: leafViews(scope, everyMaintainedLeafKey),
     recomputed: leafViews(scope, recomputedLeafKeys),
   });
   return {
     itemIds: question(scopes.itemIds),
+    visibleItemIds: question(scopes.visibleItemIds),
     datasetPage: question(scopes.datasetPage),
     allItemsPage: question(scopes.allItemsPage),
   };
@@ -110,6 +132,9 @@ type Question = keyof ReturnType<typeof statements>;
 
 interface LeafRecord {
   item_id: string;
+  /** The item's columns, null when the scope is bare ids. */
+  uri: string | null;
+  content_hash: string | null;
   /** Null (with every other column but item_id) for an item of the scope without leaves. */
   label_id: string | null;
   task: string;
@@ -185,6 +210,25 @@ export async function itemLeaves(
 }
 
 /**
+ * The leaves of an item as of `asOf` if the item is visible then (registered, and of one of
+ * `namespaces` when given), else undefined: one statement, so a reader's visibility check costs no
+ * round trip of its own.
+ */
+export async function visibleItemLeaves(
+  db: Queryable,
+  schemaName: string,
+  itemId: string,
+  asOf: AsOf = latest,
+  options: { namespaces?: readonly string[] } = {},
+): Promise<LeafView[] | undefined> {
+  const records = await leafRecords(db, schemaName, 'visibleItemIds', asOf, {
+    itemIds: [itemId],
+    namespaces: options.namespaces ?? null,
+  });
+  return records.length === 0 ? undefined : records.filter(hasLeaf).map(leafViewOf);
+}
+
+/**
  * One keyset page of a dataset's items with their leaves, optionally of one task: one indexed
  * statement per page whatever the dataset size, so callers can stream a dataset page by page.
  */
@@ -245,6 +289,8 @@ function pageOf(records: readonly LeafRecord[], limit: number): DatasetLeavesPag
   };
 }
 
+type StreamSelection = { dataset?: string; task?: string; namespaces?: readonly string[] };
+
 /**
  * Every item of a dataset (or every item) visible as of `asOf`, in id order, each with its leaves
  * (`[]` when none), optionally of one task, from one snapshot: a read-only repeatable-read
@@ -254,79 +300,130 @@ function pageOf(records: readonly LeafRecord[], limit: number): DatasetLeavesPag
  * item as pages need (50k items: ~140k rows/s including JSON, pages ~115k without). At other
  * points the recursive leaf query over a whole dataset in one statement was ~10× slower than
  * pages, so it reads keyset pages of `chunkSize` items.
- * Memory holds one chunk either way.
+ * The next chunk is read while the caller consumes this one (overlapping the database with the
+ * consumer), so memory holds at most two chunks, and reading goes no further ahead than that.
  */
 export async function* streamItemLeaves(
   knex: Knex,
   schemaName: string,
-  selection: { dataset?: string; task?: string; namespaces?: readonly string[] },
+  selection: StreamSelection,
   asOf: AsOf = latest,
   chunkSize = 2000,
 ): AsyncGenerator<{ itemId: string; leaves: LeafView[] }> {
+  for await (const { item, leaves } of streamItemsWithLeaves(knex, schemaName, selection, asOf, chunkSize))
+    yield { itemId: item.itemId, leaves };
+}
+
+/** {@link streamItemLeaves} with the item columns an export line carries (uri, content hash). */
+export async function* streamItemsWithLeaves(
+  knex: Knex,
+  schemaName: string,
+  selection: StreamSelection,
+  asOf: AsOf = latest,
+  chunkSize = 2000,
+): AsyncGenerator<ItemWithLeaves> {
   assertPageLimit(chunkSize);
   const trx = await knex.transaction({ readOnly: true, isolationLevel: 'repeatable read' });
   try {
-    yield* asOf.kind === 'latest'
-      ? latestThroughCursor(trx, schemaName, selection, chunkSize)
-      : pagesAsOf(trx, schemaName, selection, asOf, chunkSize);
+    const chunks =
+      asOf.kind === 'latest'
+        ? cursorChunks(trx, schemaName, selection, chunkSize)
+        : pageChunks(trx, schemaName, selection, asOf, chunkSize);
+    yield* itemsOfChunks(readingAhead(chunks));
   } finally {
     // Read-only: committing only ends it (an aborted transaction's COMMIT is a rollback).
     await trx.commit();
   }
 }
 
-async function* latestThroughCursor(
-  trx: Knex.Transaction,
-  schemaName: string,
-  selection: { dataset?: string; task?: string; namespaces?: readonly string[] },
-  fetchRows: number,
-): AsyncGenerator<{ itemId: string; leaves: LeafView[] }> {
-  const question = statements(quotedSchema(schemaName))[
-    selection.dataset === undefined ? 'allItemsPage' : 'datasetPage'
-  ];
-  await trx.raw(`DECLARE item_leaves NO SCROLL CURSOR FOR ${question.maintained}`, {
-    ...asOfBindings(latest),
-    itemIds: null,
+function streamBindings(selection: StreamSelection): Record<string, unknown> {
+  return {
     dataset: selection.dataset ?? null,
     task: selection.task ?? null,
     namespaces: selection.namespaces ?? null,
+  };
+}
+
+/** The rows of the whole question at `latest`, `fetchRows` per round trip, through one cursor. */
+async function* cursorChunks(
+  trx: Knex.Transaction,
+  schemaName: string,
+  selection: StreamSelection,
+  fetchRows: number,
+): AsyncGenerator<LeafRecord[]> {
+  const question = statements(quotedSchema(schemaName))[
+    selection.dataset === undefined ? 'allItemsPage' : 'datasetPage'
+  ];
+  await trx.raw(`DECLARE item_leaves NO SCROLL CURSOR FOR ${question.wholeScopeMaintained}`, {
+    ...asOfBindings(latest),
+    itemIds: null,
+    ...streamBindings(selection),
     afterItemId: '',
     limit: null, // LIMIT NULL: the page query over every item
   });
-  let current: { itemId: string; leaves: LeafView[] } | undefined;
   for (;;) {
     const { rows } = (await trx.raw(`FETCH ${fetchRows} FROM item_leaves`)) as { rows: LeafRecord[] };
+    if (rows.length) yield rows;
+    if (rows.length < fetchRows) return;
+  }
+}
+
+/** The rows of keyset pages of `limit` items as of `asOf`: the recursive leaf query page by page. */
+async function* pageChunks(
+  trx: Knex.Transaction,
+  schemaName: string,
+  selection: StreamSelection,
+  asOf: AsOf,
+  limit: number,
+): AsyncGenerator<LeafRecord[]> {
+  const question = selection.dataset === undefined ? 'allItemsPage' : 'datasetPage';
+  for (let afterItemId = ''; ;) {
+    const rows = await leafRecords(trx, schemaName, question, asOf, {
+      ...streamBindings(selection),
+      afterItemId,
+      limit,
+    });
+    if (rows.length) yield rows;
+    const itemsOnPage = new Set(rows.map((row) => row.item_id)).size;
+    if (itemsOnPage < limit) return;
+    afterItemId = rows[rows.length - 1].item_id;
+  }
+}
+
+/**
+ * Asks `chunks` for the next chunk before handing out the current one, so the database works while
+ * the consumer does. A read in flight when the consumer stops is left to settle (its failure is moot).
+ */
+async function* readingAhead<T>(chunks: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = chunks.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = chunks.next();
+      next.catch(() => undefined); // observed when awaited above, or moot if the consumer left
+      yield current.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await chunks.return(undefined);
+  }
+}
+
+/** Groups rows ordered by item into items with their leaves; an item's rows may span chunks. */
+async function* itemsOfChunks(chunks: AsyncIterable<LeafRecord[]>): AsyncGenerator<ItemWithLeaves> {
+  let current: ItemWithLeaves | undefined;
+  for await (const rows of chunks) {
     for (const record of rows) {
-      if (current?.itemId !== record.item_id) {
+      if (current?.item.itemId !== record.item_id) {
         if (current) yield current;
-        current = { itemId: record.item_id, leaves: [] };
+        current = {
+          item: { itemId: record.item_id, uri: record.uri!, contentHash: record.content_hash! },
+          leaves: [],
+        };
       }
       if (hasLeaf(record)) current.leaves.push(leafViewOf(record));
     }
-    if (rows.length < fetchRows) break;
   }
   if (current) yield current;
-}
-
-async function* pagesAsOf(
-  trx: Knex.Transaction,
-  schemaName: string,
-  selection: { dataset?: string; task?: string; namespaces?: readonly string[] },
-  asOf: AsOf,
-  limit: number,
-): AsyncGenerator<{ itemId: string; leaves: LeafView[] }> {
-  for (let afterItemId: string | undefined; ;) {
-    const page =
-      selection.dataset === undefined
-        ? await allItemLeaves(trx, schemaName, { afterItemId, limit, namespaces: selection.namespaces }, asOf)
-        : await datasetLeaves(
-            trx,
-            schemaName,
-            { ...selection, dataset: selection.dataset, afterItemId, limit },
-            asOf,
-          );
-    yield* page.items;
-    if (page.nextAfterItemId === null) return;
-    afterItemId = page.nextAfterItemId;
-  }
 }

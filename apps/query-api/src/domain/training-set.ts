@@ -2,6 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Consolidation, UnresolvedReason, Vote } from './consolidation';
 import { compareText, type Author, type Item, type LeafLabel, type Verdict } from './labels';
 
+/** What a training line says of its item. */
+export type ExportedItem = Pick<Item, 'itemId' | 'uri' | 'contentHash'>;
+
 /** A label as a training line shows it. */
 export interface TrainingLabel {
   labelId: string;
@@ -40,7 +43,11 @@ function trainingLabel(leaf: LeafLabel): TrainingLabel {
 }
 
 /** The NDJSON lines one consolidated (item, task) contributes: one per trained label, or one report. */
-export function trainingLines(item: Item, task: string, consolidation: Consolidation): TrainingLine[] {
+export function trainingLines(
+  item: ExportedItem,
+  task: string,
+  consolidation: Consolidation,
+): TrainingLine[] {
   const base = { itemId: item.itemId, uri: item.uri, contentHash: item.contentHash, task };
   if (consolidation.status === 'unresolved') {
     return [{ ...base, unresolved: consolidation.reason, leaves: consolidation.leaves.map(trainingLabel) }];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { itemLeaves, quotedSchema } from '@strata/views';
+import { quotedSchema, visibleItemLeaves } from '@strata/views';
 import type { Item, LeafLabel } from '../domain/labels';
-import type { ReadScope } from '../domain/read-scope';
+import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
 import { LiveViews } from './live-views';
 import {
   epochMillis,
@@ -19,7 +19,7 @@ const statements = (s: string) => ({
            ${epochMillis('i.event_time')} AS event_time, i.log_partition, i.log_offset,
            ARRAY(SELECT d.dataset FROM ${s}.item_datasets d WHERE d.item_id = i.item_id ORDER BY d.dataset) AS datasets
       FROM ${s}.items i
-     WHERE i.item_id = ANY(:itemIds::text[]) AND ${visibleAsOf('i', ':itemsTopic')} AND ${inVisibleNamespace('i')}
+     WHERE i.item_id IN (SELECT unnest(:itemIds::text[])) AND ${visibleAsOf('i', ':itemsTopic')} AND ${inVisibleNamespace('i')}
      ORDER BY i.item_id`,
 });
 
@@ -69,9 +69,15 @@ export class ItemsRepository {
     }));
   }
 
-  /** The leaves of an item the caller has found visible (see find): they belong to the item. */
-  async leavesOf(scope: ReadScope, itemId: string): Promise<LeafLabel[]> {
-    const leaves = await this.views.read((schema) => itemLeaves(this.views.knex, schema, itemId, scope.asOf));
-    return leaves.map(leafFromView);
+  /**
+   * The leaves of an item, or undefined when the item is not visible to the read (unknown at that
+   * point, or of another namespace): the visibility check and the leaves are one statement.
+   */
+  async visibleLeavesOf(scope: ReadScope, itemId: string): Promise<LeafLabel[] | undefined> {
+    const namespaces = visibleNamespaces(scope.visibility) ?? undefined;
+    const leaves = await this.views.read((schema) =>
+      visibleItemLeaves(this.views.knex, schema, itemId, scope.asOf, { namespaces }),
+    );
+    return leaves?.map(leafFromView);
   }
 }

@@ -32,6 +32,21 @@ export class LiveViews {
     }
   }
 
+  /**
+   * A stream over the live build, with the same retry as {@link read}: a stream fails on a dropped
+   * schema when it starts, so its first element is read under the retry; once reading, the
+   * stream's transaction holds the build's tables and a swap waits for it to end.
+   */
+  async *stream<T>(open: (schema: string) => AsyncGenerator<T>): AsyncGenerator<T> {
+    const { stream, first } = await this.read(async (schema) => {
+      const opened = open(schema);
+      return { stream: opened, first: await opened.next() };
+    });
+    if (first.done) return;
+    yield first.value;
+    yield* stream;
+  }
+
   private async schema(): Promise<string> {
     const now = Date.now();
     if (this.cached && this.cached.until > now) return this.cached.schema;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { allItemLeaves, datasetLeaves, type DatasetLeavesPage } from '@strata/views';
-import type { Item, LeafLabel } from '../domain/labels';
+import { streamItemsWithLeaves } from '@strata/views';
+import { limits } from '../common/limits';
+import type { LeafLabel } from '../domain/labels';
 import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
-import { ItemsRepository } from './items.repository';
+import type { ExportedItem } from '../domain/training-set';
 import { LiveViews } from './live-views';
 import { leafFromView } from './view-sql';
 
@@ -11,58 +12,30 @@ export interface Selection {
   task?: string;
 }
 
-export interface LeavesPage {
-  items: { item: Item; leaves: LeafLabel[] }[];
-  /** Where the next page starts; null on the last page. */
-  nextAfterItemId: string | null;
-}
-
 @Injectable()
 export class TrainingSetRepository {
-  constructor(
-    private readonly views: LiveViews,
-    private readonly items: ItemsRepository,
-  ) {}
+  constructor(private readonly views: LiveViews) {}
 
   /**
-   * One keyset page of the selected items of the visible namespaces (filtered by the page query
-   * itself), in item-id order, with their leaves (of the task, if given).
+   * The selected items of the visible namespaces (filtered in SQL), in item-id order, with their
+   * leaves (of the task, if given), from one snapshot of the views: read in chunks of
+   * limits.exportChunkItems rows, at most one chunk ahead of the consumer, so a slow client holds two
+   * chunks in memory, never the training set, and one pooled connection until it finishes or leaves.
    */
-  async leavesPage(
+  async *itemsWithLeaves(
     scope: ReadScope,
     selection: Selection,
-    afterItemId: string | undefined,
-    limit: number,
-  ): Promise<LeavesPage> {
+  ): AsyncGenerator<{ item: ExportedItem; leaves: LeafLabel[] }> {
     const namespaces = visibleNamespaces(scope.visibility) ?? undefined;
-    const page: DatasetLeavesPage = await this.views.read((schema) =>
-      selection.dataset === undefined
-        ? allItemLeaves(this.views.knex, schema, { afterItemId, limit, namespaces }, scope.asOf)
-        : datasetLeaves(
-            this.views.knex,
-            schema,
-            { dataset: selection.dataset, task: selection.task, afterItemId, limit, namespaces },
-            scope.asOf,
-          ),
+    const stream = this.views.stream((schema) =>
+      streamItemsWithLeaves(
+        this.views.knex,
+        schema,
+        { dataset: selection.dataset, task: selection.task, namespaces },
+        scope.asOf,
+        limits.exportChunkItems,
+      ),
     );
-    const items = new Map(
-      (
-        await this.items.findMany(
-          scope,
-          page.items.map((entry) => entry.itemId),
-        )
-      ).map((item) => [item.itemId, item]),
-    );
-    return {
-      items: page.items.flatMap(({ itemId, leaves }) => {
-        const item = items.get(itemId);
-        // allItemLeaves has no task filter; the dataset query applied it already, so this is a no-op there.
-        const selected = leaves.filter(
-          (leaf) => selection.task === undefined || leaf.task === selection.task,
-        );
-        return item ? [{ item, leaves: selected.map(leafFromView) }] : [];
-      }),
-      nextAfterItemId: page.nextAfterItemId,
-    };
+    for await (const { item, leaves } of stream) yield { item, leaves: leaves.map(leafFromView) };
   }
 }

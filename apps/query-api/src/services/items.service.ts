@@ -16,20 +16,25 @@ export class ItemsService {
   async item(scope: ReadScope, itemId: string): Promise<{ item: Item; leaves: LeafLabel[] }> {
     const [item, leaves] = await Promise.all([
       this.existing(scope, itemId),
-      this.items.leavesOf(scope, itemId),
+      this.visibleLeaves(scope, itemId),
     ]);
     return { item, leaves };
   }
 
   async leaves(scope: ReadScope, itemId: string): Promise<{ itemId: string; leaves: LeafLabel[] }> {
-    // The item lookup is what decides visibility (its namespace), so it is always made.
-    const [, leaves] = await Promise.all([this.existing(scope, itemId), this.items.leavesOf(scope, itemId)]);
-    return { itemId, leaves };
+    return { itemId, leaves: await this.visibleLeaves(scope, itemId) };
   }
 
   async labelHistory(scope: ReadScope, itemId: string) {
     const [, dag] = await Promise.all([this.existing(scope, itemId), this.labels.dagOf(scope, itemId)]);
     return { ...dag, ...contributorsOf(dag) };
+  }
+
+  /** The item's namespace decides visibility; the leaves query checks it in the same statement. */
+  private async visibleLeaves(scope: ReadScope, itemId: string): Promise<LeafLabel[]> {
+    const leaves = await this.items.visibleLeavesOf(scope, itemId);
+    if (!leaves) throw new NotFoundError('item', itemId);
+    return leaves;
   }
 
   private async existing(scope: ReadScope, itemId: string): Promise<Item> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { limits } from '../common/limits';
 import type { ReadScope } from '../domain/read-scope';
 import { consolidate, isEmitted, type Strategy } from '../domain/consolidation';
-import { compareText, type Item, type LeafLabel } from '../domain/labels';
+import { compareText, type LeafLabel } from '../domain/labels';
 import {
   manifestEntries,
   trainingLines,
+  type ExportedItem,
   type ManifestEntry,
   type TrainingLine,
 } from '../domain/training-set';
@@ -17,27 +17,12 @@ export type { Selection };
 export class TrainingSetService {
   constructor(private readonly trainingSet: TrainingSetRepository) {}
 
-  /**
-   * The selected items with their leaves, in item-id order. Items are read in keyset pages of
-   * limits.exportChunkItems, at most one page ahead of the consumer, so a slow client holds two
-   * pages in memory, never the training set.
-   */
-  async *itemsWithLeaves(
+  /** The selected items with their leaves, in item-id order, from one snapshot (see the repository). */
+  itemsWithLeaves(
     scope: ReadScope,
     selection: Selection,
-  ): AsyncGenerator<{ item: Item; leaves: LeafLabel[] }> {
-    const pageAfter = (afterItemId: string | undefined) =>
-      this.trainingSet.leavesPage(scope, selection, afterItemId, limits.exportChunkItems);
-    let page = await pageAfter(undefined);
-    for (;;) {
-      // The next page is read while this one is consumed, overlapping the database with the client;
-      // memory stays bounded by two pages.
-      const next = page.nextAfterItemId === null ? undefined : pageAfter(page.nextAfterItemId);
-      next?.catch(() => undefined); // rejection is observed when awaited below, or moot if the client left
-      yield* page.items;
-      if (!next) return;
-      page = await next;
-    }
+  ): AsyncGenerator<{ item: ExportedItem; leaves: LeafLabel[] }> {
+    return this.trainingSet.itemsWithLeaves(scope, selection);
   }
 
   /** The training lines, one array per item that yields any, in item-id order. */
