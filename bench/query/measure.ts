@@ -45,10 +45,17 @@ export async function sqlLoad(
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const started = performance.now();
-        for (const statement of statements) await pool.query(statement);
-        samples.push(performance.now() - started);
+      // One connection per loop, as the API holds one per request: the statements may be a
+      // transaction (BEGIN … SET LOCAL … COMMIT), which must not be spread over pooled connections.
+      const client = await pool.connect();
+      try {
+        while (performance.now() < deadline) {
+          const started = performance.now();
+          for (const statement of statements) await client.query(statement);
+          samples.push(performance.now() - started);
+        }
+      } finally {
+        client.release();
       }
     }),
   );
