@@ -11,21 +11,8 @@ import { quotedSchema } from './schema-name';
  * comparing every row with every id of the batch.
  */
 const statements = (s: string) => ({
-  /**
-   * Of the batch's eventIds, those already applied (in every table whose rows are made by one
-   * event) or dead-lettered. The array is bound once and unnested once.
-   */
-  processedEventIds: `
-    WITH batch AS MATERIALIZED (SELECT unnest(:ids::text[]) AS event_id)
-    SELECT event_id FROM ${s}.items WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.label_nodes WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.label_reviews WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.label_retractions WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.runs WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.run_completions WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.run_steps WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.snapshots WHERE event_id IN (SELECT event_id FROM batch)
-    UNION ALL SELECT event_id FROM ${s}.dead_letters WHERE event_id IN (SELECT event_id FROM batch)`,
+  /** Of the batch's eventIds, those already applied or dead-lettered: one index probe each. */
+  processedEventIds: `SELECT event_id FROM ${s}.processed_events WHERE event_id IN (SELECT unnest(:ids::text[]))`,
   registeredItems: `SELECT item_id, namespace FROM ${s}.items WHERE item_id IN (SELECT unnest(:ids::text[]))`,
   /**
    * All labels of the batch's items in creation order (an item's events share one partition, so

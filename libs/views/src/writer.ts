@@ -1,10 +1,15 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DeadLetter, EventOrigin, ViewChanges } from '@strata/projection';
 import { quotedSchema } from './schema-name';
 
 /**
- * How a row field reaches a column. Rows travel as one array parameter per column and are
- * zipped back by `unnest`; times travel as epoch milliseconds and JSON as text, converted in SQL.
+ * How a row field reaches a column: as a field of `COPY … FROM STDIN` text format, or, for the
+ * rows shared between batches, as one array parameter per column zipped back by `unnest`. Times are
+ * epoch milliseconds in the rows and JSON is text.
  */
 type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision' | 'bytea' | 'jsonb' | 'epoch_millis';
 
@@ -17,7 +22,12 @@ interface Column<Row> {
 interface TableWrite<Row> {
   table: string;
   columns: Column<Row>[];
-  /** Appended to the INSERT; only for rows shared between batches (artifacts). */
+  /**
+   * Rows shared between batches (artifacts) may already exist: they are written by an
+   * `INSERT … SELECT FROM unnest` with this clause. Every other table gets only new rows (the
+   * projection de-duplicates by eventId and replaces touched items' leaves after deleting them),
+   * written with COPY.
+   */
   onConflict?: string;
 }
 
@@ -53,7 +63,31 @@ function positionColumns<
 
 type InsertedChanges = Omit<ViewChanges, 'leaves' | 'skippedDuplicates'> & {
   leafRows: ViewChanges['leaves']['rows'];
+  processedEventIds: string[];
 };
+
+/**
+ * The eventIds the batch applied or dead-lettered: each applied event made exactly one row carrying
+ * its origin (its registration, label node, review, retraction, run, completion, step or
+ * snapshot), re-deliveries made none.
+ */
+function processedEventIdsOf(changes: ViewChanges): string[] {
+  const eventIds: string[] = [];
+  for (const rows of [
+    changes.items,
+    changes.labelNodes,
+    changes.labelReviews,
+    changes.labelRetractions,
+    changes.runs,
+    changes.runCompletions,
+    changes.runSteps,
+    changes.snapshots,
+  ])
+    for (const row of rows) eventIds.push(row.origin.eventId);
+  for (const deadLetter of changes.deadLetters)
+    if (deadLetter.eventId !== null) eventIds.push(deadLetter.eventId);
+  return eventIds;
+}
 
 /** Every table a batch inserts into, with its columns, in write order. */
 const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K][number]> } = {
@@ -221,6 +255,10 @@ const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K]
       column('raw', 'bytea', (row) => row.raw ?? null),
     ],
   },
+  processedEventIds: {
+    table: 'processed_events',
+    columns: [column('event_id', 'text', (eventId: string) => eventId)],
+  },
 };
 
 const parameterType = (type: ColumnType) =>
@@ -243,6 +281,99 @@ function insertStatement<Row>(schema: string, write: TableWrite<Row>): string {
   );
 }
 
+/** The characters COPY's text format gives a meaning to, and NUL, which no PostgreSQL text can hold. */
+const copySpecial = /[\\\t\n\r\0]/g;
+const hasCopySpecial = /[\\\t\n\r\0]/;
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text field of COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string, table: string, columnName: string): string {
+  if (!hasCopySpecial.test(value)) return value;
+  return value.replace(copySpecial, (special) => {
+    if (special === '\0') throw new Error(`${table}.${columnName}: text contains a NUL character`);
+    return copyEscapes[special];
+  });
+}
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+/** Between these, `toISOString` (native, fast) gives a form PostgreSQL reads as the same instant. */
+const firstMillisOfYear1 = -62_135_596_800_000;
+const firstMillisOfYear10000 = 253_402_300_800_000;
+
+/**
+ * An instant in PostgreSQL's ISO input form, UTC, exact to the millisecond (`to_timestamp(ms /
+ * 1000.0)` goes through a double and is off by microseconds far from 1970), including years past
+ * 9999 and before 1 AD (written as BC; JavaScript's year 0 is 1 BC), which `toISOString` would
+ * spell in forms PostgreSQL rejects.
+ */
+function copyTimestamp(epochMillis: number, table: string, columnName: string): string {
+  if (epochMillis >= firstMillisOfYear1 && epochMillis < firstMillisOfYear10000)
+    return new Date(epochMillis).toISOString();
+  const date = new Date(epochMillis);
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`${table}.${columnName}: ${epochMillis} is not a time in epoch milliseconds`);
+  const year = date.getUTCFullYear();
+  const era = year > 0 ? '' : ' BC';
+  return (
+    `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${twoDigits(date.getUTCMonth() + 1)}-` +
+    `${twoDigits(date.getUTCDate())} ${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:` +
+    `${twoDigits(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')}+00${era}`
+  );
+}
+
+/** One field of a COPY text-format line; `\N` is NULL. */
+function copyField(column: Column<never>, value: unknown, table: string): string {
+  if (value === null || value === undefined) return '\\N';
+  switch (column.type) {
+    case 'text':
+    case 'jsonb':
+      return copyText(value as string, table, column.name);
+    case 'epoch_millis':
+      return copyTimestamp(value as number, table, column.name);
+    case 'bytea':
+      // bytea's hex input form `\x…`, its backslash escaped for COPY.
+      return `\\\\x${(value as Buffer).toString('hex')}`;
+    default:
+      return String(value);
+  }
+}
+
+/** The rows as COPY text format: one line per row, fields separated by tabs. */
+function copyLines<Row>(write: TableWrite<Row>, rows: readonly Row[]): string {
+  const columns = write.columns as Column<never>[];
+  let lines = '';
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      const field = copyField(columns[i], columns[i].value(row as never), write.table);
+      lines += i === 0 ? field : `\t${field}`;
+    }
+    lines += '\n';
+  }
+  return lines;
+}
+
+/**
+ * The connection the transaction holds: a transaction's knex client hands out only that one, so
+ * COPY through it is part of the batch's transaction (rolled back with it, committed with it).
+ */
+const transactionConnection = (trx: Knex.Transaction): Promise<PoolClient> =>
+  trx.client.acquireConnection() as Promise<PoolClient>;
+
+async function copyRows<Row>(
+  trx: Knex.Transaction,
+  schema: string,
+  write: TableWrite<Row>,
+  rows: readonly Row[],
+): Promise<void> {
+  const lines = copyLines(write, rows);
+  const names = write.columns.map((c) => c.name).join(', ');
+  const connection = await transactionConnection(trx);
+  await pipeline(
+    Readable.from([lines]),
+    connection.query(copyFrom(`COPY ${schema}.${write.table} (${names}) FROM STDIN`)),
+  );
+}
+
 async function insertRows<Row>(
   trx: Knex.Transaction,
   schema: string,
@@ -250,29 +381,38 @@ async function insertRows<Row>(
   rows: readonly Row[],
 ) {
   if (rows.length === 0) return;
+  if (write.onConflict === undefined) return copyRows(trx, schema, write, rows);
   const columnArrays = write.columns.map((c) => rows.map((row) => c.value(row))) as Knex.RawBinding[];
   await trx.raw(insertStatement(schema, write), columnArrays);
 }
 
-/** Rows of `changes`, one INSERT per non-empty table, in the order of {@link tableWrites}. */
+/** Rows of `changes`, one COPY (artifacts: INSERT) per non-empty table, in the order of {@link tableWrites}. */
 async function insertAll(
   trx: Knex.Transaction,
   schema: string,
   changes: ViewChanges,
   tables: readonly (keyof InsertedChanges)[],
 ): Promise<void> {
-  const inserted: InsertedChanges = { ...changes, leafRows: changes.leaves.rows };
+  const inserted: InsertedChanges = {
+    ...changes,
+    leafRows: changes.leaves.rows,
+    processedEventIds: tables.includes('processedEventIds') ? processedEventIdsOf(changes) : [],
+  };
   for (const key of tables)
     await insertRows(trx, schema, tableWrites[key] as TableWrite<unknown>, inserted[key]);
 }
 
 const allTables = Object.keys(tableWrites) as (keyof InsertedChanges)[];
-/** The tables whose rows each come from one event; label_leaves is state the projection maintains. */
-const eventRowTables = allTables.filter((table) => table !== 'leafRows');
+/**
+ * The tables whose rows each come from one event; label_leaves is state the projection maintains
+ * and processed_events its idempotency bookkeeping.
+ */
+const eventRowTables = allTables.filter((table) => table !== 'leafRows' && table !== 'processedEventIds');
 
 /**
- * Writes one batch's changes set-based: one INSERT … SELECT FROM unnest per table, and the leaf
- * sets of touched items replaced by one DELETE plus one INSERT. Must run in the transaction that
+ * Writes one batch's changes set-based: one `COPY … FROM STDIN` per table (artifacts, which other
+ * batches may have written already: one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING), and
+ * the leaf sets of touched items replaced by one DELETE plus one COPY. Must run in the transaction that
  * also advances the batch's checkpoints, so the effect on the views is exactly once.
  */
 export async function applyChanges(
@@ -290,11 +430,10 @@ export async function applyChanges(
 }
 
 /**
- * The raw-insert baseline of the projection benchmark: the rows the events make, into the same
- * tables, by the same unnest INSERTs, with none of the projection's work (no prior-state load,
- * validation, idempotency check or leaf maintenance: label_leaves is left empty, since leaves
- * are state the projection derives, not rows of the log). Named for what it is: not COPY,
- * because pg-copy-streams is not a dependency; this is the closest set-based equivalent.
+ * The write side alone, for profiling the projection: the rows the events make, into the same
+ * tables, by the same statements as {@link applyChanges}, with none of the projection's work (no
+ * prior-state load, validation, idempotency check or leaf maintenance: label_leaves is left empty,
+ * since leaves are state the projection derives, not rows of the log).
  */
 export async function insertRowsRaw(
   trx: Knex.Transaction,
