@@ -18,16 +18,16 @@ export class TrainingSetRepository {
 
   /**
    * The selected items of the visible namespaces (filtered in SQL), in item-id order, with their
-   * leaves (of the task, if given), from one snapshot of the views: read in chunks of
-   * limits.exportChunkItems rows, at most one chunk ahead of the consumer, so a slow client holds two
-   * chunks in memory, never the training set, and one pooled connection until it finishes or leaves.
+   * leaves (of the task, if given), from one snapshot of the views, one array per chunk of
+   * limits.exportChunkItems rows read, at most one chunk ahead of the consumer: a slow client holds
+   * two chunks in memory, never the training set, and one pooled connection until it finishes or leaves.
    */
-  async *itemsWithLeaves(
+  async *itemChunks(
     scope: ReadScope,
     selection: Selection,
-  ): AsyncGenerator<{ item: ExportedItem; leaves: LeafLabel[] }> {
+  ): AsyncGenerator<{ item: ExportedItem; leaves: LeafLabel[] }[]> {
     const namespaces = visibleNamespaces(scope.visibility) ?? undefined;
-    const stream = this.views.stream((schema) =>
+    const chunks = this.views.stream((schema) =>
       streamItemsWithLeaves(
         this.views.knex,
         schema,
@@ -36,6 +36,7 @@ export class TrainingSetRepository {
         limits.exportChunkItems,
       ),
     );
-    for await (const { item, leaves } of stream) yield { item, leaves: leaves.map(leafFromView) };
+    for await (const items of chunks)
+      yield items.map(({ item, leaves }) => ({ item, leaves: leaves.map(leafFromView) }));
   }
 }

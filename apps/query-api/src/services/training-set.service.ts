@@ -18,11 +18,11 @@ export class TrainingSetService {
   constructor(private readonly trainingSet: TrainingSetRepository) {}
 
   /** The selected items with their leaves, in item-id order, from one snapshot (see the repository). */
-  itemsWithLeaves(
+  async *itemsWithLeaves(
     scope: ReadScope,
     selection: Selection,
   ): AsyncGenerator<{ item: ExportedItem; leaves: LeafLabel[] }> {
-    return this.trainingSet.itemsWithLeaves(scope, selection);
+    for await (const items of this.trainingSet.itemChunks(scope, selection)) yield* items;
   }
 
   /** The training lines, one array per item that yields any, in item-id order. */
@@ -31,12 +31,14 @@ export class TrainingSetService {
     selection: Selection,
     strategy: Strategy,
   ): AsyncGenerator<TrainingLine[]> {
-    for await (const { item, leaves } of this.itemsWithLeaves(scope, selection)) {
-      const lines = leavesByTask(leaves).flatMap(([task, taskLeaves]) => {
-        const consolidation = consolidate(strategy, taskLeaves);
-        return isEmitted(strategy, consolidation) ? trainingLines(item, task, consolidation) : [];
-      });
-      if (lines.length) yield lines;
+    for await (const items of this.trainingSet.itemChunks(scope, selection)) {
+      for (const { item, leaves } of items) {
+        const lines = leavesByTask(leaves).flatMap(([task, taskLeaves]) => {
+          const consolidation = consolidate(strategy, taskLeaves);
+          return isEmitted(strategy, consolidation) ? trainingLines(item, task, consolidation) : [];
+        });
+        if (lines.length) yield lines;
+      }
     }
   }
 
@@ -46,8 +48,15 @@ export class TrainingSetService {
   }
 }
 
+/** The leaves grouped by task, tasks in code-point order; runs once per exported item, so no copying. */
 function leavesByTask(leaves: readonly LeafLabel[]): [string, LeafLabel[]][] {
   const byTask = new Map<string, LeafLabel[]>();
-  for (const leaf of leaves) byTask.set(leaf.task, [...(byTask.get(leaf.task) ?? []), leaf]);
-  return [...byTask.entries()].sort(([a], [b]) => compareText(a, b));
+  for (const leaf of leaves) {
+    const taskLeaves = byTask.get(leaf.task);
+    if (taskLeaves) taskLeaves.push(leaf);
+    else byTask.set(leaf.task, [leaf]);
+  }
+  return byTask.size === 1
+    ? [...byTask.entries()]
+    : [...byTask.entries()].sort(([a], [b]) => compareText(a, b));
 }
