@@ -169,9 +169,11 @@ async function main(): Promise<void> {
     const exportStarted = performance.now();
     const response = await fetch(`${running.url}/v1/training-set?dataset=bench`, { headers: withKey });
     let rows = 0;
-    const decoder = new TextDecoder();
+    // Newline bytes, not decoded characters: a UTF-8 newline is the byte 0x0a and never part of
+    // another character, and decoding 15 MB char by char made the client, not the API, the limit.
+    const newline = 0x0a;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      for (const char of decoder.decode(chunk, { stream: true })) if (char === '\n') rows += 1;
+      for (let at = chunk.indexOf(newline); at !== -1; at = chunk.indexOf(newline, at + 1)) rows += 1;
     }
     const exportSeconds = (performance.now() - exportStarted) / 1000;
     const s = quotedSchema(schema);
