@@ -26,8 +26,8 @@ export class TrainingSetController {
     summary:
       'Export a training set as NDJSON: (item, uri, content hash, label) under a consolidation strategy',
     description:
-      'Streamed in item-id order with back pressure and constant server memory. `latest` exports are pinned ' +
-      'to the offsets the projector had reached when the export started. Each line is ' +
+      'Streamed in item-id order with back pressure and constant server memory. A `latest` export reads ' +
+      'one database snapshot, as the projector had committed it when the export started. Each line is ' +
       '`{ itemId, uri, contentHash, task, label, vote? }`, or under `strategy=unresolved` ' +
       '`{ itemId, uri, contentHash, task, unresolved: reason, leaves }`.',
   })
