@@ -1,16 +1,9 @@
 import type { Admin } from 'kafkajs';
-import type { Checkpoint } from '@strata/views';
+import type { OffsetPosition } from '@strata/contracts';
+import type { AsOf, Checkpoint } from '@strata/views';
 
-/** A position in a partition: everything below `offset` is included (the next-offset convention). */
-export interface OffsetPosition {
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
-/** What a rebuild (or a verify) is cut at. */
-export type RebuildTarget =
-  { kind: 'latest' } | { kind: 'time'; time: Date } | { kind: 'offsets'; offsets: OffsetPosition[] };
+/** What a rebuild (or a verify) is cut at: the same points the views answer as-of. */
+export type RebuildTarget = AsOf;
 
 /** A partition of the log with its end (the offset the next event will get). */
 export interface PartitionEnd {

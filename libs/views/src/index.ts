@@ -12,6 +12,7 @@ export {
   type CheckpointAdvance,
 } from './checkpoints.repository';
 export { latest, asOfBindings, visibleAsOf, InvalidAsOfError, type AsOf, type AsOfBindings } from './as-of';
+export { parseAsOf, formatOffsetVector, sortOffsets, isUuid, type AsOfRequest } from './as-of-syntax';
 export {
   itemLeaves,
   leavesOfItems,

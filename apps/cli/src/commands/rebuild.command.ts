@@ -12,8 +12,7 @@ import {
   unannouncedDeadLetters,
   type RebuildTarget,
 } from '@strata/projector';
-import { BadParameterError } from '../../../query-api/src/common/errors';
-import { parseAsOf } from '../../../query-api/src/domain/as-of';
+import { InvalidAsOfError, parseAsOf } from '@strata/views';
 import { configFrom, withConnectionOptions, type OverrideFlags } from '../options';
 import { kafkaEndpoints } from './projector.command';
 
@@ -29,7 +28,7 @@ const asOfHelp = 'ISO time | offsets:<topic>:<partition>=<offset>,… (partition
 export function parseTarget(raw: string): RebuildTarget {
   const parsed = parseAsOf(raw);
   if (parsed.kind === 'snapshot') {
-    throw new BadParameterError('--as-of', `a snapshot is not a target here; give ${asOfHelp}`);
+    throw new InvalidAsOfError(`a snapshot is not a target here; give ${asOfHelp}`);
   }
   return parsed;
 }
@@ -40,14 +39,14 @@ export async function reportingUsageErrors(command: string, work: () => Promise<
     await work();
   } catch (error) {
     if (!(
-      error instanceof BadParameterError ||
+      error instanceof InvalidAsOfError ||
       error instanceof BuildError ||
       error instanceof RebuildTargetError
     )) {
       throw error;
     }
-    // The query API's parser names its HTTP parameter; here the flag is what the operator typed.
-    process.stderr.write(`strata ${command}: ${error.message.replace(/^asOf:/, '--as-of:')}\n`);
+    const flag = error instanceof InvalidAsOfError ? '--as-of: ' : '';
+    process.stderr.write(`strata ${command}: ${flag}${error.message}\n`);
     process.exitCode = 2;
   }
 }

@@ -157,7 +157,7 @@ export class SnapshotsService {
   }
 
   /** A manifest cut at offsets the projector has not reached would silently miss events: wait, or 503. */
-  private async awaitProjection(target: OffsetPosition[]): Promise<void> {
+  private async awaitProjection(target: readonly OffsetPosition[]): Promise<void> {
     const behind = async () => {
       const reached = new Map(
         (await this.snapshots.checkpoints()).map((c) => [`${c.topic}:${c.partition}`, c.offset]),
