@@ -15,11 +15,13 @@ export interface SoakOptions {
   eventsPerSecond: number;
   /** Reads per second on the query API (leaves of random items). */
   readsPerSecond: number;
+  /** Load at the same rate before memory is sampled: heaps and pools grow to their working size. */
+  warmupSeconds?: number;
   items?: number;
 }
 
 export interface MemoryTrend {
-  /** Median resident size over the second quarter of the run (after warm-up), MiB. */
+  /** Median resident size over the first half of the measured run, MiB. */
   earlyMiB: number;
   /** Median over the last quarter, MiB. */
   lateMiB: number;
@@ -42,11 +44,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Early (second quarter) and late (last quarter) medians: the first quarter is warm-up. */
+/** Early (first half) and late (last quarter) medians of samples taken after the warm-up. */
 export function memoryTrend(samples: number[]): MemoryTrend {
   const quarter = Math.max(1, Math.floor(samples.length / 4));
   return {
-    earlyMiB: mib(median(samples.slice(quarter, 2 * quarter))),
+    earlyMiB: mib(median(samples.slice(0, 2 * quarter))),
     lateMiB: mib(median(samples.slice(-quarter))),
     peakMiB: mib(Math.max(...samples)),
   };
@@ -73,14 +75,19 @@ export async function runSoak(platform: Platform, options: SoakOptions): Promise
   // Reads start once the items exist in the views: an item not yet projected is rightly a 404.
   await awaitProjection(platform, tally);
 
+  const warmupSeconds = options.warmupSeconds ?? Math.min(60, Math.ceil(options.seconds / 2));
+  const loadSeconds = warmupSeconds + options.seconds;
   const samples = new Map<PartName, number[]>();
-  const sampler = setInterval(() => {
-    for (const [part, bytes] of Object.entries(platform.memory()) as [PartName, number][]) {
-      samples.set(part, [...(samples.get(part) ?? []), bytes]);
-    }
-  }, 1000);
+  let sampler: NodeJS.Timeout | undefined;
+  const warmedUp = setTimeout(() => {
+    sampler = setInterval(() => {
+      for (const [part, bytes] of Object.entries(platform.memory()) as [PartName, number][]) {
+        samples.set(part, [...(samples.get(part) ?? []), bytes]);
+      }
+    }, 1000);
+  }, warmupSeconds * 1000);
 
-  const endAt = Date.now() + options.seconds * 1000;
+  const endAt = Date.now() + loadSeconds * 1000;
   const batchesPerSecond = options.eventsPerSecond / 10;
   const writing = (async () => {
     let sequence = 0;
@@ -90,7 +97,7 @@ export async function runSoak(platform: Platform, options: SoakOptions): Promise
       );
       await postUntilAcknowledged(platform, events, tally);
       // Paced against the clock, not per request, so slow answers do not lower the rate.
-      const due = endAt - options.seconds * 1000 + ((batch + 1) / batchesPerSecond) * 1000;
+      const due = endAt - loadSeconds * 1000 + ((batch + 1) / batchesPerSecond) * 1000;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     }
   })();
@@ -98,7 +105,7 @@ export async function runSoak(platform: Platform, options: SoakOptions): Promise
     url: platform.apiUrl,
     connections: 4,
     overallRate: options.readsPerSecond,
-    duration: options.seconds,
+    duration: loadSeconds,
     headers: { authorization: `Bearer ${platform.readKey}` },
     requests: [
       {
@@ -110,6 +117,7 @@ export async function runSoak(platform: Platform, options: SoakOptions): Promise
     ],
   });
   const [, reads] = await Promise.all([writing, reading]);
+  clearTimeout(warmedUp);
   clearInterval(sampler);
 
   const projected = await awaitProjection(platform, tally);
