@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../apps/cli/src/main';
 
 /*
  * docker-compose.yml cannot be run on these machines (no Docker engine), so it is checked by reading:
@@ -204,6 +206,31 @@ describe('docker-compose.yml', () => {
     expect(command).toMatch(/strata\.js migrate/);
     expect(command).toMatch(/strata\.js topics apply --file infra\/topics\.yaml/);
     expect(command).toMatch(/strata\.js schemas register/);
+  });
+
+  it('runs only command lines the strata CLI accepts', () => {
+    const commandLines = strataServices.flatMap(([name, service]) => {
+      const command = [service.command ?? []].flat();
+      // strata-init chains several `node bin/strata.js …` invocations through a shell.
+      const lines = command.join(' ').includes('bin/strata.js')
+        ? command
+            .join(' ')
+            .split('&&')
+            .map((line) => line.trim().split(/\s+/).slice(2))
+        : [command];
+      return lines.map((args) => ({ name, args }));
+    });
+    expect(commandLines.length).toBeGreaterThanOrEqual(6);
+    for (const { name, args } of commandLines) {
+      const program = buildProgram();
+      // Parse only: every command (and subcommand) throws instead of exiting and does nothing.
+      const inert = (command: Command): void => {
+        command.exitOverride().action(() => undefined);
+        command.commands.forEach(inert);
+      };
+      inert(program);
+      expect(() => program.parse(args, { from: 'user' }), `${name}: strata ${args.join(' ')}`).not.toThrow();
+    }
   });
 
   it('keeps Kafka and PostgreSQL data in named volumes', () => {

@@ -19,8 +19,9 @@ export function registerGateway(program: Command): void {
       'run the HTTP ingest gateway (events, OpenLineage, Label Studio webhooks) against running Kafka',
     )
     .option('--gateway-port <port>', 'port to listen on (env STRATA_GATEWAY_PORT)')
+    .option('--host <host>', 'interface to listen on', '0.0.0.0')
     .option('--body-limit <bytes>', 'largest request body accepted', byteCount, 5 * 1024 * 1024)
-    .action(async (flags: OverrideFlags & { bodyLimit: number }) => {
+    .action(async (flags: OverrideFlags & { bodyLimit: number; host: string }) => {
       const config = configFrom(flags);
       const logger = createLogger(config.logLevel);
       const closers: Closer[] = [];
@@ -29,7 +30,13 @@ export function registerGateway(program: Command): void {
       const knex = createKnex(config.databaseUrl, { max: 4 });
       closers.push(() => knex.destroy());
       await migrateLatest(knex);
-      const gateway = await startGateway({ config, logger, knex, bodyLimitBytes: flags.bodyLimit });
+      const gateway = await startGateway({
+        config,
+        logger,
+        knex,
+        host: flags.host,
+        bodyLimitBytes: flags.bodyLimit,
+      });
       closers.push(() => gateway.close());
       logger.info({ url: gateway.url, docs: `${gateway.url}/docs` }, 'gateway is up; press Ctrl-C to stop');
     });
