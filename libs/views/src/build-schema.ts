@@ -1,16 +1,7 @@
 import type { Knex } from 'knex';
-import type { Migration } from '@strata/database';
+import { migrateSchema } from '@strata/database';
 import { buildMigrations } from './migrations';
 import { quotedSchema } from './schema-name';
-
-/** Migrations are listed in code, not globbed from disk, so they run the same under SWC, vitest and a build. */
-function migrationSource(migrations: Migration[]): Knex.MigratorConfig['migrationSource'] {
-  return {
-    getMigrations: async () => migrations,
-    getMigrationName: (migration: Migration) => migration.name,
-    getMigration: async (migration: Migration) => migration,
-  };
-}
 
 /**
  * Creates (or brings up to date) the schema of one projection build with all its tables; the
@@ -18,13 +9,8 @@ function migrationSource(migrations: Migration[]): Knex.MigratorConfig['migratio
  * Returns the names of the migrations newly applied.
  */
 export async function createBuildSchema(knex: Knex, schemaName: string): Promise<string[]> {
-  await knex.raw(`CREATE SCHEMA IF NOT EXISTS ${quotedSchema(schemaName)}`);
-  const [, applied] = (await knex.migrate.latest({
-    migrationSource: migrationSource(buildMigrations(schemaName)),
-    schemaName,
-    tableName: 'knex_migrations',
-  })) as [number, string[]];
-  return applied;
+  quotedSchema(schemaName); // refuses an invalid operator-given name before it reaches SQL
+  return migrateSchema(knex, schemaName, buildMigrations(schemaName));
 }
 
 /** Drops a build's schema and everything in it. */
