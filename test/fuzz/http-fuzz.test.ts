@@ -23,7 +23,7 @@ const seed = Number(process.env.STRATA_FUZZ_SEED ?? Math.floor(Math.random() * 2
 /** Requests in flight at once per service. */
 const concurrency = 6;
 const runsOf = (runs: number) => ({ runs, seed, concurrency });
-const logger = pino({ level: 'silent' });
+const logger = pino({ level: process.env.STRATA_TEST_LOG_LEVEL ?? 'silent' });
 
 let stack: FuzzStack;
 const tally = { gateway: new Map<number, number>(), queryApi: new Map<number, number>() };

@@ -23,6 +23,7 @@ import type {
   PriorStateData,
   ViewChanges,
 } from './types';
+import { fieldWithNul } from './unstorable-text';
 
 /** Canonical identity of an artifact reference: the same (kind, id, version) always gives the same key. */
 export function artifactKeyOf(ref: ArtifactRef): string {
@@ -84,11 +85,15 @@ class BatchProjector {
         continue;
       }
       this.state.processedEventIds.add(eventId);
-      const rejection = this.apply(event, position);
+      const nulField = fieldWithNul(event.event);
+      const rejection = nulField
+        ? reject('unstorable_text', `${nulField} contains NUL (\\u0000), which PostgreSQL text cannot store`)
+        : this.apply(event, position);
       if (rejection) {
         this.changes.deadLetters.push({
           position,
-          eventId,
+          // A NUL in the id itself cannot be stored either: the dead letter then has no id, like undecodable bytes.
+          eventId: eventId.includes('\u0000') ? null : eventId,
           type: event.type,
           reason: rejection.reason,
           detail: rejection.detail,

@@ -55,6 +55,11 @@ export const deadLetterReasons = [
   'run_already_completed',
   /** SnapshotFrozen reusing a snapshotId. */
   'duplicate_snapshot',
+  /**
+   * A text field holds NUL (\u0000), which PostgreSQL text cannot store: producers that skip the
+   * gateway's and SDK's validation could otherwise block a partition with an event no retry can write.
+   */
+  'unstorable_text',
   /** Reserved for the consumer: bytes that could not be decoded into a StrataEvent. */
   'undecodable',
 ] as const;

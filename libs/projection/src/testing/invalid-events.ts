@@ -29,6 +29,7 @@ export function everyInvalidCase() {
     .createLabel('i', 'x') // namespace_mismatch
     .reviewLabel('i', 'a', 'REJECTED') // namespace_mismatch
     .inNamespace('test')
+    .createLabel('i', 'nul', 'cla\u0000ss') // unstorable_text
     .applyStep('run-x', 'step-1', [], []) // unknown_run
     .startRun('run-1')
     .startRun('run-1') // duplicate_run
@@ -53,6 +54,7 @@ export function everyInvalidCase() {
     'label_already_retracted',
     'namespace_mismatch',
     'namespace_mismatch',
+    'unstorable_text',
     'unknown_run',
     'duplicate_run',
     'duplicate_step',

@@ -55,6 +55,11 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
     if (seenEvents.includes(eventId)) continue;
     seenEvents.push(eventId);
     let reason: DeadLetterReason | undefined;
+    // JSON escapes NUL as \u0000: an independent way to find a string PostgreSQL cannot store.
+    if (JSON.stringify(tagged.event).includes('\\u0000')) {
+      deadLetters.push({ eventId, reason: 'unstorable_text' });
+      continue;
+    }
     switch (tagged.type) {
       case 'ItemRegistered': {
         if (items.some((item) => item.itemId === tagged.event.itemId)) reason = 'item_already_registered';
