@@ -132,6 +132,15 @@ describe('gateway HTTP behaviour', () => {
     expect(sink.batches).toEqual([]);
   });
 
+  it('refuses NUL in an OpenLineage payload too (it maps to events), and sends nothing', async () => {
+    const withNul = structuredClone(startWithSingleInput);
+    withNul.job.name = 'taxes\u0000daily';
+    const response = await post('/api/v1/lineage?namespace=vision', withNul, 'stk-vision');
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toMatch(/NUL/);
+    expect(sink.batches).toEqual([]);
+  });
+
   it('answers 413 for a body over the limit, and sends nothing', async () => {
     const response = await post(
       '/v1/events',

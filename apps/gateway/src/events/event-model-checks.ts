@@ -115,9 +115,13 @@ export const eventModelChecks: EventChecks = {
       },
     });
     undeclaredFields(avroType, value, [], issues);
-    // Only a value of the schema's shape, whose nesting the schema bounds, is walked.
-    if (issues.length === 0) nulCharacters(value, [], issues);
     return { value, issues };
   },
-  semanticIssues: (event: StrataEvent) => validateEvent(event),
+  // Typed events only (of the schema's shape, whose nesting the schema bounds), including those
+  // mapped from OpenLineage and Label Studio payloads, whose text the NUL walk must see too.
+  semanticIssues(event: StrataEvent) {
+    const issues = validateEvent(event);
+    nulCharacters(event.event, [], issues);
+    return issues;
+  },
 };
