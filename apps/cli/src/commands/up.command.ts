@@ -10,7 +10,7 @@ import { applyTopics, createKafka, readTopicsFile, Topics, withReplicationFactor
 import { EmbeddedBroker } from '@strata/kafka-broker';
 import { createLogger } from '@strata/logging';
 import { closeOnSignals, type Closer } from '@strata/process';
-import { liveSchemaName, projectedTopics, viewsProjection } from '@strata/projector';
+import { liveSchemaName, partitionEnds, projectedTopics, viewsProjection } from '@strata/projector';
 import { EmbeddedRegistry } from '@strata/schema-registry';
 import { loadCheckpoints } from '@strata/views';
 import { startGateway } from '../../../gateway/src/start';
@@ -82,11 +82,7 @@ async function waitUntilProjected(
   const admin = createKafka({ brokers, clientId: 'strata-up', logger }).admin();
   await admin.connect();
   try {
-    const ends = new Map<string, number>();
-    for (const topic of projectedTopics) {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        ends.set(`${topic}:${partition}`, Number(high));
-    }
+    const ends = (await partitionEnds(admin, projectedTopics)).filter(({ high }) => high > 0);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const schema = await liveSchemaName(knex);
@@ -98,7 +94,9 @@ async function waitUntilProjected(
             ])
           : [],
       );
-      const behind = [...ends].filter(([partition, end]) => end > 0 && (reached.get(partition) ?? 0) < end);
+      const behind = ends.filter(
+        ({ topic, partition, high }) => (reached.get(`${topic}:${partition}`) ?? 0) < high,
+      );
       if (behind.length === 0) return;
       if (Date.now() > deadline) throw new Error(`the projector did not catch up in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 250));
