@@ -39,6 +39,8 @@ export interface ProjectionConsumerOptions {
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 /** kafkajs's special offset "earliest": where a partition without checkpoint starts. */
 const earliest = '-2';
+/** Seeks back before a batch starting past the checkpoint is taken as a real gap in the log. */
+const maxGapSeeks = 5;
 
 /**
  * Kafka → views, exactly once. The checkpoint table of the build is the only position: the consumer
@@ -58,7 +60,8 @@ export class ProjectionConsumer {
   /** Stored checkpoints of the current schema for the partitions seen (null: none yet). */
   private readonly positions = new Map<string, number | null>();
   /** Where each partition was last sought to, so a true gap in the log is accepted after one seek. */
-  private readonly soughtTo = new Map<string, number>();
+  /** Seeks back made per partition since its last commit because a batch started past the checkpoint. */
+  private readonly gapSeeks = new Map<string, number>();
   private assigned: { topic: string; partition: number }[] = [];
   private readonly endOffsets?: Map<string, number>;
   private readonly finished = new Set<string>();
@@ -91,7 +94,7 @@ export class ProjectionConsumer {
         partitions.map((partition) => ({ topic, partition })),
       );
       this.positions.clear();
-      this.soughtTo.clear();
+      this.gapSeeks.clear();
       void this.seekAssigned(this.schemaName);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
@@ -130,7 +133,7 @@ export class ProjectionConsumer {
     this.options.logger.info({ from: this.schemaName, to: schemaName }, 'switching to another build');
     this.schemaName = schemaName;
     this.positions.clear();
-    this.soughtTo.clear();
+    this.gapSeeks.clear();
     void this.seekAssigned(schemaName);
   }
 
@@ -156,7 +159,6 @@ export class ProjectionConsumer {
   }
 
   private seek(topic: string, partition: number, nextOffset: number | null): void {
-    this.soughtTo.set(keyOf(topic, partition), nextOffset ?? 0);
     this.consumer.seek({ topic, partition, offset: nextOffset === null ? earliest : String(nextOffset) });
   }
 
@@ -201,11 +203,20 @@ export class ProjectionConsumer {
         const from = stored ?? 0;
         if (from >= end) return this.finish(topic, partition);
         const first = batch.messages[0] ? Number(batch.messages[0].offset) : from;
-        if (first > from && this.soughtTo.get(key) !== from) {
-          // The fetch position is past the checkpoint (e.g. a swap to a build that is behind):
-          // projecting this batch would skip events.
-          this.seek(topic, partition, stored);
-          return;
+        if (first > from) {
+          // Projecting this batch would skip events: usually a fetch made before a seek (e.g. a swap
+          // to a build that is behind) delivered after it. Seek back; only a gap that outlasts several
+          // seeks is one in the log itself (offsets taken by transaction markers) and is stepped over.
+          const seeks = this.gapSeeks.get(key) ?? 0;
+          if (seeks < maxGapSeeks) {
+            this.gapSeeks.set(key, seeks + 1);
+            this.seek(topic, partition, stored);
+            return;
+          }
+          this.options.logger.warn(
+            { topic, partition, from, first },
+            'offsets missing from the log; continuing after them',
+          );
         }
         const records = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
         if (records.length === 0) {
@@ -222,6 +233,7 @@ export class ProjectionConsumer {
           expectedNextOffset: stored,
         });
         committed = true;
+        this.gapSeeks.delete(key);
         if (schemaName === this.schemaName) this.positions.set(key, result.nextOffset);
         payload.resolveOffset(records[records.length - 1].offset);
         this.record(topic, result, (performance.now() - started) / 1000);
