@@ -4,13 +4,16 @@
  *   SWC_NODE_PROJECT=tsconfig.json node -r @swc-node/register bench/query/query.bench.ts
  *
  * Environment: BENCH_ITEMS (default 50000), BENCH_SECONDS per load phase (default 10),
- * BENCH_CONNECTIONS (default 8), DATABASE_URL's server (default the local one).
+ * BENCH_CONNECTIONS (default 8), BENCH_EXPORT_RUNS (default 3), DATABASE_URL's server (default the
+ * local one).
  *
  * 1. Leaves of one item and a depth-5 upstream lineage through HTTP (autocannon, keep-alive, the API
  *    in its own process) beside the exact statements the API ran for that request, replayed on a
- *    pooled pg connection with the same concurrency: p50, p99 and their ratio (target ≤ 2×).
- * 2. Training-set export rows/s through HTTP beside `psql \copy (SELECT …) to /dev/null` of the same
- *    rows (PostgreSQL's own export rate; pg-copy-streams is not installed). Target ≥ 0.5×.
+ *    pool with the API pool's session settings (statement timeout, JIT off) and the same
+ *    concurrency: p50, p99 and their ratio (target ≤ 2×).
+ * 2. Training-set export rows/s through HTTP beside `COPY (SELECT …) TO STDOUT` of the same rows on
+ *    a pooled connection (PostgreSQL's own export rate, through pg-copy-streams), after a warm-up of
+ *    each, alternately, median of BENCH_EXPORT_RUNS. Target ≥ 0.5×.
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
@@ -22,16 +25,18 @@ import { visibilityOf } from '../../apps/query-api/src/domain/read-scope';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { ItemsService } from '../../apps/query-api/src/services/items.service';
 import { LineageService } from '../../apps/query-api/src/services/lineage.service';
-import { limits } from '../../apps/query-api/src/common/limits';
+import { defaultServiceLimits, limits } from '../../apps/query-api/src/common/limits';
+import { sessionDatabaseUrl } from '../../apps/query-api/src/dependencies';
 import { History, fileRef } from '../../test/query-api/support/history';
 import { createTestDatabase } from '../../test/query-api/support/test-database';
 import { ViewsSeeder } from '../../test/query-api/support/views-seeder';
-import { httpLoad, psqlCopySeconds, spawnQueryApi, sqlLoad, type LatencySummary } from './measure';
+import { copyToStdout, download, httpLoad, spawnQueryApi, sqlLoad, type LatencySummary } from './measure';
 
 const itemCount = Number(process.env.BENCH_ITEMS ?? 50_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const lineageDepth = 5;
+const exportRuns = Number(process.env.BENCH_EXPORT_RUNS ?? 3);
 const schema = 'build_bench';
 
 /** Items with one to three labels each (every third item corrected), and a binary lineage tree. */
@@ -143,7 +148,11 @@ async function main(): Promise<void> {
         `${graph.nodes.length} nodes, ${graph.edges.length} edges`,
     );
 
-    const pool = new Pool({ connectionString: database.url, max: 20 });
+    // The API's own session settings (statement timeout, JIT off), so the same SQL runs the same way.
+    const pool = new Pool({
+      connectionString: sessionDatabaseUrl(database.url, defaultServiceLimits),
+      max: 20,
+    });
     try {
       const leavesPath = `${running.url}/v1/items/${itemId}/leaves`;
       const lineagePath = `${running.url}/v1/lineage?node=artifact:file:${treeRoot}&direction=upstream&depth=${lineageDepth}&limit=${limits.lineageNodes.max}`;
@@ -165,17 +174,8 @@ async function main(): Promise<void> {
       await pool.end();
     }
 
-    // Training-set export: the whole dataset through HTTP, then the same rows straight out of PostgreSQL.
-    const exportStarted = performance.now();
-    const response = await fetch(`${running.url}/v1/training-set?dataset=bench`, { headers: withKey });
-    let rows = 0;
-    // Newline bytes, not decoded characters: a UTF-8 newline is the byte 0x0a and never part of
-    // another character, and decoding 15 MB char by char made the client, not the API, the limit.
-    const newline = 0x0a;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      for (let at = chunk.indexOf(newline); at !== -1; at = chunk.indexOf(newline, at + 1)) rows += 1;
-    }
-    const exportSeconds = (performance.now() - exportStarted) / 1000;
+    // Training-set export: the whole dataset through HTTP beside COPY of the same rows on a pooled
+    // connection, alternately, after one warm-up of each; the median run of each is compared.
     const s = quotedSchema(schema);
     const sameRows =
       `SELECT i.item_id, i.uri, i.content_hash, n.task, n.label_id, n.payload, n.author_kind, n.author_id,
@@ -183,17 +183,38 @@ async function main(): Promise<void> {
       FROM ${s}.item_datasets d JOIN ${s}.items i ON i.item_id = d.item_id
       JOIN ${s}.label_leaves l ON l.item_id = i.item_id JOIN ${s}.label_nodes n ON n.label_id = l.label_id
      WHERE d.dataset = 'bench' ORDER BY i.item_id, n.log_offset`.replace(/\s+/g, ' ');
-    const copySeconds = psqlCopySeconds(database.url, sameRows);
-    const apiRate = rows / exportSeconds;
-    const copyRate = rows / copySeconds;
+    const exportUrl = `${running.url}/v1/training-set?dataset=bench`;
+    const copyPool = new Pool({ connectionString: database.url, max: 1 });
+    const apiRuns: { seconds: number; rows: number }[] = [];
+    const copyRuns: { seconds: number; rows: number }[] = [];
+    try {
+      await download(exportUrl, withKey);
+      await copyToStdout(copyPool, sameRows);
+      for (let run = 0; run < exportRuns; run += 1) {
+        apiRuns.push(await download(exportUrl, withKey));
+        copyRuns.push(await copyToStdout(copyPool, sameRows));
+      }
+    } finally {
+      await copyPool.end();
+    }
+    const median = (runs: { seconds: number; rows: number }[]) =>
+      [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+    const apiExport = median(apiRuns);
+    const copyExport = median(copyRuns);
+    if (apiExport.rows !== copyExport.rows) {
+      throw new Error(`the API exported ${apiExport.rows} lines, COPY ${copyExport.rows} rows`);
+    }
+    const apiRate = apiExport.rows / apiExport.seconds;
+    const copyRate = copyExport.rows / copyExport.seconds;
+    const runs = (all: { seconds: number }[]) => all.map((run) => run.seconds.toFixed(2)).join(', ');
     console.log(
-      `\ntraining-set export (${rows} rows, strategy latest, live views, one cursor read ${limits.exportChunkItems} rows at a time)`,
+      `\ntraining-set export (${apiExport.rows} rows, strategy latest, live views, read with COPY … (FORMAT binary); median of ${exportRuns})`,
     );
     console.log(
-      `  API NDJSON stream:                 ${apiRate.toFixed(0)} rows/s (${exportSeconds.toFixed(2)} s)`,
+      `  API NDJSON stream:                ${apiRate.toFixed(0)} rows/s (${apiExport.seconds.toFixed(2)} s; runs ${runs(apiRuns)})`,
     );
     console.log(
-      `  psql \\copy (SELECT …) to /dev/null: ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(2)} s, incl. psql start)`,
+      `  COPY (SELECT …) TO STDOUT (pool): ${copyRate.toFixed(0)} rows/s (${copyExport.seconds.toFixed(2)} s; runs ${runs(copyRuns)})`,
     );
     console.log(`  ratio API/COPY: ${(apiRate / copyRate).toFixed(2)}×   (target ≥ 0.5×)`);
   } finally {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@strata/auth';
 import { loadConfig } from '@strata/config';
-import type { TransformationApplied } from '@strata/contracts';
+import { stepArtifacts, type TransformationApplied } from '@strata/contracts';
 import { publishDemo, type DemoSummary } from '@strata/demo';
 import { Topics } from '@strata/kafka';
 import type { PositionedEvent } from '@strata/projection';
@@ -327,7 +327,9 @@ describe('the demo, projected by the projector, through the query API', () => {
       .map((event) => event.event as TransformationApplied)
       .filter(
         (step) => step.runId === demo.completedRun.runId && 'provenanceOf' in JSON.parse(step.parameters),
-      );
+      )
+      // The SDK packs a chunk's item ids; readers see them as ITEM refs.
+      .map((step) => ({ ...step, ...stepArtifacts(step) }));
     const augment = chunks.find((step) => step.operation.name === 'augment-hflip')!;
     const flipped = augment.outputs.find((ref) => ref.id.endsWith(':hflip'))!.id;
     const source = flipped.slice(0, -':hflip'.length);

@@ -10,7 +10,9 @@ beforeAll(async () => {
   fixture = await startGatewayFixture('gateway_limits', {
     rateLimit: { ratePerSecond: 0.01, burst: 2 },
     requestTimeoutMs: 300,
-    connectionTimeoutMs: 1_000,
+    // Well above any pause between two requests here: a keep-alive socket the server closes for idleness
+    // just as the next request is written fails that request ("other side closed").
+    connectionTimeoutMs: 30_000,
   });
 }, 120_000);
 

@@ -10,6 +10,7 @@ import { startProjector } from '../../apps/projector/src/start';
 import {
   liveSchema,
   logEnds,
+  projectorOptionsOn,
   publish,
   referenceChecksum,
   silentLogger,
@@ -25,13 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const projectorOptions = () => ({
-  brokers: env.stack.brokers,
-  registryUrl: env.stack.registryUrl,
-  knex: env.knex,
-  logger: silentLogger,
-  groupId: env.stack.uniqueName('projector'),
-});
+const projectorOptions = () => projectorOptionsOn(env);
 
 async function readDeadLetterTopic(
   expected: number,

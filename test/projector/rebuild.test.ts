@@ -30,6 +30,11 @@ let projector: RunningProjector;
 let cliEnv: NodeJS.ProcessEnv;
 const history = new HistoryBuilder();
 const published: PositionedEvent[] = [];
+/** Statements turning `synchronous_commit` off, seen on the test's knex (the live projector's too). */
+const asynchronousCommits: string[] = [];
+const recordAsynchronousCommits = ({ sql }: { sql: string }) => {
+  if (sql.includes('synchronous_commit')) asynchronousCommits.push(sql);
+};
 /** The live build's checkpoints and checksum after the first part of the history. */
 let firstPart: { checkpoints: Checkpoint[]; checksum: string; publishedBy: Date };
 
@@ -50,6 +55,7 @@ const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
 
 beforeAll(async () => {
   env = await startProjectorTestStack('rebuild');
+  env.knex.on('query', recordAsynchronousCommits);
   cliEnv = {
     DATABASE_URL: env.stack.databaseUrl,
     STRATA_KAFKA_BROKERS: env.stack.brokers.join(','),
@@ -90,6 +96,9 @@ describe('strata rebuild and verify', () => {
       `checksum ${firstPart.checksum}`,
     );
 
+    // The live projector commits every batch durably; only a rebuild (below) does not wait for the WAL.
+    expect(asynchronousCommits).toEqual([]);
+
     // The same target again, through the library: the same checksum.
     const kafka = env.kafka;
     const again = await rebuild({
@@ -108,6 +117,7 @@ describe('strata rebuild and verify', () => {
       }),
     });
     expect(again.build.status).toBe('complete');
+    expect(asynchronousCommits.length).toBeGreaterThan(0);
     // The recorded target names every partition; those V did not name end at 0.
     expect(again.build.target).toBe(`${vector},strata.snapshots:0=0`);
     expect(await checksumBuild(env.knex, again.build.schemaName)).toBe(firstPart.checksum);

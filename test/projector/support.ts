@@ -59,6 +59,15 @@ export async function startProjectorTestStack(label: string, migrated = true): P
   };
 }
 
+/** startProjector's options on this stack, in a consumer group of its own. */
+export const projectorOptionsOn = (env: ProjectorTestStack) => ({
+  brokers: env.stack.brokers,
+  registryUrl: env.stack.registryUrl,
+  knex: env.knex,
+  logger: silentLogger,
+  groupId: env.stack.uniqueName('projector'),
+});
+
 /**
  * Publishes events through the SDK (acks=all) and returns them at the positions the broker gave them.
  * The record timestamps are not known here (0): only dead letters carry them, so a reference built

@@ -45,6 +45,12 @@ export interface StartProjectorOptions {
 export interface RunningProjector {
   /** Base URL of the health and metrics server, when one was asked for. */
   metricsUrl?: string;
+  /**
+   * Resolves with the reason if the projector stopped projecting for good (e.g. the live build's
+   * checkpoints are past the end of the log: CheckpointPastLogEndError); the process should then
+   * stop and exit with a failure. Never resolves while it projects.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -115,7 +121,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     );
     stoppers.push(async () => watcher.stop());
     let stopped: Promise<void> | undefined;
-    return { metricsUrl: server?.url, stop: () => (stopped ??= stopAll()) };
+    return { metricsUrl: server?.url, failed: consumer.whenFailed, stop: () => (stopped ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;

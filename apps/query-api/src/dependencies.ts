@@ -6,7 +6,7 @@ import { createKnex } from '@strata/database';
 import { createKafka } from '@strata/kafka';
 import { UnavailableError } from './common/errors';
 import { defaultServiceLimits, type ServiceLimits } from './common/limits';
-import { withStatementTimeout } from './common/statement-timeout';
+import { withJitOff, withStatementTimeout } from './common/statement-timeout';
 import { KafkaLogOffsets } from './kafka/kafka-log-offsets';
 import { SdkReleasePublisher } from './kafka/sdk-release-publisher';
 import type { LogOffsets, QueryApiDependencies, ReleasePublisher } from './ports';
@@ -19,8 +19,8 @@ export interface QueryApiConnectionOptions {
   /** Schema registry; default config.schemaRegistryUrl. */
   registryUrl?: string;
   /**
-   * A pool to share (it is then not closed here, and keeps its own statement_timeout); default a new
-   * pool on config.databaseUrl with limits.statementTimeoutMs.
+   * A pool to share (it is then not closed here, and keeps its own statement_timeout and JIT setting);
+   * default a new pool on config.databaseUrl with limits.statementTimeoutMs and JIT off.
    */
   knex?: Knex;
   /** Overrides of defaultServiceLimits (body size, timeouts, rate limit per key). */
@@ -39,6 +39,14 @@ const withoutKafka: ReleasePublisher & LogOffsets = {
     Promise.reject(new UnavailableError('no Kafka brokers configured; cannot resolve a time')),
 };
 
+/** The URL the API's own pool connects with: its sessions' statement timeout, and JIT off. */
+export function sessionDatabaseUrl(
+  databaseUrl: string,
+  limits: Pick<ServiceLimits, 'statementTimeoutMs'>,
+): string {
+  return withJitOff(withStatementTimeout(databaseUrl, limits.statementTimeoutMs));
+}
+
 /** The outside resources of the query API (pool, Kafka admin, producer), and how to let them go. */
 export function createQueryApiDependencies(options: QueryApiConnectionOptions): {
   dependencies: QueryApiDependencies;
@@ -48,8 +56,7 @@ export function createQueryApiDependencies(options: QueryApiConnectionOptions): 
   const logger = options.logger.child({ component: 'query-api' });
   const limits = { ...defaultServiceLimits, ...options.limits };
   const knex =
-    options.knex ??
-    createKnex(withStatementTimeout(options.config.databaseUrl, limits.statementTimeoutMs), { max: 20 });
+    options.knex ?? createKnex(sessionDatabaseUrl(options.config.databaseUrl, limits), { max: 20 });
   const brokers = options.brokers ?? options.config.kafkaBrokers;
   const registryUrl = options.registryUrl ?? options.config.schemaRegistryUrl;
   const kafka = brokers?.length ? createKafka({ brokers, clientId: 'strata-query-api', logger }) : undefined;

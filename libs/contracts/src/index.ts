@@ -1,5 +1,14 @@
 export * from './generated/events';
 export * from './events';
+export {
+  packItemIds,
+  packItemRefs,
+  packedIdsProblem,
+  packedItemRefsProblems,
+  PackedItemRefsError,
+  stepArtifacts,
+  unpackItemIds,
+} from './item-refs';
 export { validateEvent } from './validation/validate-event';
 export {
   defaultMaxJsonBytes,

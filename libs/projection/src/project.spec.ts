@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { packItemRefs } from '@strata/contracts';
 import { describe, expect, it } from 'vitest';
 import { footprintOf } from './footprint';
 import { isRejected } from './leaves';
@@ -105,6 +106,34 @@ describe('projectBatch invalid events', () => {
     expect({ ...again, skippedDuplicates: 0 }).toEqual({
       ...projectBatch([], views.priorFor(footprintOf([]))),
     });
+  });
+});
+
+describe('projectBatch packed item refs', () => {
+  const dataset = { kind: 'DATASET' as const, id: 'raw', version: null };
+  const item = (id: string) => ({ kind: 'ITEM' as const, id, version: null });
+  const inputIds = ['α-1', 'b'];
+  const outputIds = ['α-1:x', 'b:x', 'b:y'];
+  const project = (history: HistoryBuilder) =>
+    projectBatch(history.events, new InMemoryViews().priorFor(footprintOf(history.events)));
+  const edgesOf = (changes: ReturnType<typeof projectBatch>) =>
+    changes.lineageEdges.map(({ direction, ordinal, artifactKey }) => ({ direction, ordinal, artifactKey }));
+
+  it('projects the same artifacts and lineage edges as the refs listed one by one', () => {
+    const packed = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [dataset], [], packItemRefs(inputIds, outputIds)),
+    );
+    const listed = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [dataset, ...inputIds.map(item)], outputIds.map(item)),
+    );
+    expect(packed.deadLetters).toEqual([]);
+    expect(packed.artifacts).toEqual(listed.artifacts);
+    expect(edgesOf(packed)).toEqual(edgesOf(listed));
+    expect(edgesOf(packed)).toHaveLength(6);
   });
 });
 

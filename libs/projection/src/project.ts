@@ -12,6 +12,7 @@ import type {
   StrataEvent,
   TransformationApplied,
 } from '@strata/contracts';
+import { PackedItemRefsError, stepArtifacts } from '@strata/contracts';
 import { leavesOf } from './leaves';
 import { BatchState } from './prior-state';
 import type {
@@ -283,6 +284,13 @@ class BatchProjector {
   private applyStep(event: TransformationApplied, position: EventPosition): Rejection | undefined {
     if (!this.state.runs.has(event.runId)) return reject('unknown_run', event.runId);
     if (this.state.stepIds.has(event.stepId)) return reject('duplicate_step', event.stepId);
+    let artifacts: { inputs: ArtifactRef[]; outputs: ArtifactRef[] };
+    try {
+      artifacts = stepArtifacts(event);
+    } catch (error) {
+      if (error instanceof PackedItemRefsError) return reject('malformed_item_refs', error.message);
+      throw error;
+    }
     this.state.stepIds.add(event.stepId);
     this.changes.runSteps.push({
       origin: originOf(event.envelope, position),
@@ -297,8 +305,8 @@ class BatchProjector {
       startedAt: event.startedAt,
       endedAt: event.endedAt,
     });
-    this.addLineage(event, 'INPUT', event.inputs, position);
-    this.addLineage(event, 'OUTPUT', event.outputs, position);
+    this.addLineage(event, 'INPUT', artifacts.inputs, position);
+    this.addLineage(event, 'OUTPUT', artifacts.outputs, position);
     return undefined;
   }
 

@@ -51,6 +51,8 @@ export const deadLetterReasons = [
   'unknown_run',
   /** TransformationApplied reusing a stepId. */
   'duplicate_step',
+  /** TransformationApplied whose packed item refs disagree with their counts or hold an empty id. */
+  'malformed_item_refs',
   /** RunCompleted for a run already completed. */
   'run_already_completed',
   /** SnapshotFrozen reusing a snapshotId. */

@@ -6,6 +6,7 @@ import type { StrataMetrics } from '@strata/observability';
 import { CheckpointConflictError, loadCheckpoints, type Checkpoint } from '@strata/views';
 import type { BatchProjector, ProjectedBatch } from './batch-projector';
 import { RegistryUnavailableError } from './decode-records';
+import { partitionEnds } from './rebuild-target';
 import { isTransientError, retryDelayMs } from './transient-errors';
 
 /** Bounds on what one fetch may hold, hence on one transaction and on memory. */
@@ -32,8 +33,47 @@ export interface ProjectionConsumerOptions {
    * Partitions not listed are not read. Absent for the live projector, which never stops.
    */
   endOffsets?: readonly Checkpoint[];
+  /**
+   * Partitions projected at the same time, each batch in its own transaction on its own connection
+   * (the knex pool must hold at least this many): while PostgreSQL writes one partition's batch,
+   * Node decodes and projects another's, so both cores work. Batches of one partition stay strictly
+   * sequential, and partitions share no checkpoint, exactly as when several projector instances
+   * split the partitions of the group. Default 2.
+   */
+  concurrentPartitions?: number;
   /** Called after every committed batch. */
   onBatch?(batch: { topic: string; partition: number; records: number; result: ProjectedBatch }): void;
+}
+
+/** A partition whose stored checkpoint lies beyond the end of its log. */
+export interface CheckpointPastLogEnd {
+  topic: string;
+  partition: number;
+  checkpoint: number;
+  logEnd: number;
+}
+
+/**
+ * The build's checkpoints are past the end of the log: the log was truncated or replaced (e.g. the
+ * broker's data wiped) while the database was kept. Projecting on would skip every new event below
+ * the checkpoints, so the consumer stops instead.
+ */
+export class CheckpointPastLogEndError extends Error {
+  constructor(
+    readonly schemaName: string,
+    readonly partitions: readonly CheckpointPastLogEnd[],
+  ) {
+    super(
+      `checkpoints of build schema ${schemaName} are past the end of the log: ` +
+        partitions
+          .map((p) => `${p.topic}:${p.partition} checkpoint ${p.checkpoint} > log end ${p.logEnd}`)
+          .join(', ') +
+        '. The log was truncated or replaced (broker data wiped?) while the database was kept; ' +
+        'projecting would skip the events now below those offsets. Restore the log, or rebuild ' +
+        'from it (strata rebuild --as-of latest --swap) and start the projector again.',
+    );
+    this.name = 'CheckpointPastLogEndError';
+  }
 }
 
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -67,14 +107,22 @@ export class ProjectionConsumer {
   private readonly finished = new Set<string>();
   private reachedEnd!: () => void;
   private crashed!: (error: Error) => void;
+  private failedWith!: (error: Error) => void;
+  private failure?: Error;
   /**
    * Resolves when every partition of `endOffsets` is projected up to its end offset; rejects if the
-   * consumer crashed for good (kafkajs restarts it after retriable failures).
+   * consumer stopped for good (see {@link whenFailed}).
    */
   readonly whenReachedEnd = new Promise<void>((resolve, reject) => {
     this.reachedEnd = resolve;
     this.crashed = reject;
   });
+  /**
+   * Resolves with the reason once the consumer stopped for good: it crashed and kafkajs gave up
+   * restarting it, or a checkpoint is past the end of its log ({@link CheckpointPastLogEndError}).
+   * Never resolves while it runs.
+   */
+  readonly whenFailed = new Promise<Error>((resolve) => (this.failedWith = resolve));
 
   constructor(private readonly options: ProjectionConsumerOptions) {
     this.schemaName = options.schemaName;
@@ -102,7 +150,7 @@ export class ProjectionConsumer {
         { err: payload.error, restart: payload.restart },
         'projection consumer crashed',
       );
-      if (!payload.restart) this.crashed(payload.error);
+      if (!payload.restart) this.fail(payload.error);
     });
     // Only a rebuild waits on it; the live projector must not see an unhandled rejection.
     this.whenReachedEnd.catch(() => undefined);
@@ -122,7 +170,7 @@ export class ProjectionConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 2,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -141,11 +189,30 @@ export class ProjectionConsumer {
     await this.consumer.disconnect();
   }
 
-  /** Seeks every assigned partition to its checkpoint in `schemaName` (a batch would find out anyway; this saves a fetch). */
+  /**
+   * Seeks every assigned partition to its checkpoint in `schemaName` (a batch would find out anyway;
+   * this saves a fetch), after checking that no checkpoint is past the end of its log: the consumer
+   * stops then, before any fetch.
+   */
   private async seekAssigned(schemaName: string): Promise<void> {
     try {
       const stored = await this.storedCheckpoints(schemaName);
       if (schemaName !== this.schemaName) return;
+      // Unknown if the broker cannot say right now: each batch checks against its fetch's log end.
+      const logEnds = await this.logEnds([...new Set(this.assigned.map((a) => a.topic))]).catch(
+        (error: unknown) => {
+          this.options.logger.warn({ err: error }, 'could not read the log ends of the assigned partitions');
+          return new Map<string, number>();
+        },
+      );
+      const pastEnd = this.assigned.flatMap(({ topic, partition }): CheckpointPastLogEnd[] => {
+        const checkpoint = stored.get(keyOf(topic, partition));
+        const logEnd = logEnds.get(keyOf(topic, partition));
+        return checkpoint !== undefined && logEnd !== undefined && checkpoint > logEnd
+          ? [{ topic, partition, checkpoint, logEnd }]
+          : [];
+      });
+      if (pastEnd.length > 0) return this.fail(new CheckpointPastLogEndError(schemaName, pastEnd));
       for (const { topic, partition } of this.assigned) {
         const key = keyOf(topic, partition);
         const nextOffset = stored.get(key) ?? null;
@@ -156,6 +223,34 @@ export class ProjectionConsumer {
       // Each batch checks its start against the checkpoint itself, so this is only a missed shortcut.
       this.options.logger.warn({ err: error }, 'could not seek assigned partitions to their checkpoints');
     }
+  }
+
+  /** The next offset to be written (high watermark) of every partition of `topics`. */
+  private async logEnds(topics: readonly string[]): Promise<Map<string, number>> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await partitionEnds(admin, topics);
+      return new Map(ends.map(({ topic, partition, high }) => [keyOf(topic, partition), high]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Stops for good: nothing more is fetched or projected; {@link whenFailed} says why. */
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    if (error instanceof CheckpointPastLogEndError) {
+      this.options.logger.error(
+        { err: error, partitions: error.partitions },
+        'checkpoints past the end of the log; the projection consumer stops',
+      );
+      this.consumer.pause([...new Set(this.assigned.map((a) => a.topic))].map((topic) => ({ topic })));
+      void this.consumer.stop().catch(() => undefined);
+    }
+    this.crashed(error);
+    this.failedWith(error);
   }
 
   private seek(topic: string, partition: number, nextOffset: number | null): void {
@@ -199,8 +294,17 @@ export class ProjectionConsumer {
       const schemaName = this.schemaName;
       let committed = false;
       try {
+        if (this.failure) return;
         const stored = await this.positionOf(schemaName, topic, partition);
         const from = stored ?? 0;
+        // The fetch says where the log ends now; the assignment check may have been missed (it only
+        // warns when it cannot reach the broker), this one is not.
+        const logEnd = Number(batch.highWatermark);
+        if (stored !== null && stored > logEnd) {
+          return this.fail(
+            new CheckpointPastLogEndError(schemaName, [{ topic, partition, checkpoint: stored, logEnd }]),
+          );
+        }
         if (from >= end) return this.finish(topic, partition);
         const first = batch.messages[0] ? Number(batch.messages[0].offset) : from;
         if (first > from) {
@@ -231,6 +335,8 @@ export class ProjectionConsumer {
           partition,
           records,
           expectedNextOffset: stored,
+          // A rebuild's build is read only once complete (see BatchProjector.project).
+          asynchronousCommit: this.endOffsets !== undefined,
         });
         committed = true;
         this.gapSeeks.delete(key);

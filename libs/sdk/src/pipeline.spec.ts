@@ -1,4 +1,9 @@
-import type { RunCompleted, RunStarted, TransformationApplied } from '@strata/contracts';
+import {
+  unpackItemIds,
+  type RunCompleted,
+  type RunStarted,
+  type TransformationApplied,
+} from '@strata/contracts';
 import { describe, expect, it } from 'vitest';
 import type { RunRecorder } from './pipeline';
 import { Pipeline } from './pipeline';
@@ -62,8 +67,8 @@ describe('Pipeline', () => {
     const pairs = run.steps.map((summary) =>
       chunksOf(summary.stepId).flatMap((chunk) =>
         provenancePairs({
-          inputs: chunk.inputs!.map((ref) => ref.id),
-          outputs: chunk.outputs!.map((ref) => ref.id),
+          inputs: unpackItemIds(chunk.itemRefs!.inputIds),
+          outputs: unpackItemIds(chunk.itemRefs!.outputIds),
           groups: JSON.parse(chunk.parameters!).groups,
         }),
       ),
@@ -73,7 +78,9 @@ describe('Pipeline', () => {
       ['item-1/t', 'item-1/t/1'],
       ['item-1/t', 'item-1/t/2'],
     ]);
-    expect(steps.every((step) => step.inputs!.length + step.outputs!.length <= 500)).toBe(true);
+    const chunks = steps.filter((step) => step.itemRefs);
+    expect(chunks.every((step) => step.itemRefs!.inputCount + step.itemRefs!.outputCount <= 500)).toBe(true);
+    expect(chunks.every((step) => step.inputs === undefined && step.outputs === undefined)).toBe(true);
     expect(run.steps.map((step) => step.provenanceEvents)).toEqual(
       run.steps.map((summary) => chunksOf(summary.stepId).length),
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArtifactRef } from '@strata/contracts';
+import { packItemRefs, type ArtifactRef } from '@strata/contracts';
 import { defaultItemIdOf, ProvenanceRecorder, type ItemIdOf, type ProvenanceChunk } from './provenance';
 import type { StrataProducer } from './strata-producer';
 
@@ -320,8 +320,7 @@ class PipelineExecution {
         runId: this.runId,
         operation: { name: state.operation.name, version: state.operation.version },
         parameters: JSON.stringify({ provenanceOf: state.stepId, chunk: chunk.index, groups: chunk.groups }),
-        inputs: chunk.inputs.map(itemRef),
-        outputs: chunk.outputs.map(itemRef),
+        itemRefs: packItemRefs(chunk.inputs, chunk.outputs),
         inputRecords: samplesIn(chunk.groups),
         outputRecords: chunk.outputs.length,
         startedAt: chunk.startedAt,
@@ -388,10 +387,6 @@ function samplesIn(groups: number[]): number {
   let samples = 0;
   for (let group = 2; group < groups.length; group += 3) samples += groups[group];
   return samples;
-}
-
-function itemRef(id: string): ArtifactRef {
-  return { kind: 'ITEM', id, version: null };
 }
 
 /** Bounded so a huge error message cannot make RunCompleted too large to send. */

@@ -186,6 +186,7 @@ export class StrataProducer {
     const event: TransformationApplied = {
       inputRecords: null,
       outputRecords: null,
+      itemRefs: null,
       ...input,
       stepId: input.stepId ?? newId(),
       parameters: input.parameters ?? '{}',

@@ -21,6 +21,8 @@ export {
   streamItemLeaves,
   streamItemsWithLeaves,
   visibleItemLeaves,
+  latestSelectionScope,
+  type Statement,
   type ItemWithLeaves,
   type LeafView,
   type DatasetLeavesPage,
@@ -35,4 +37,4 @@ export {
 } from './label-graph.repository';
 export { lineage, type LineageQuery, type LineageGraph } from './lineage.repository';
 export { checksumBuild } from './checksum';
-export type { Queryable } from './sql-fragments';
+export { epochMillis, type Queryable } from './sql-fragments';

@@ -33,16 +33,15 @@ export interface DatasetLeavesPage {
   nextAfterItemId: string | null;
 }
 
-/** Every statement of leaf questions; `s` is the quoted build schema, bindings are named. */
-const statements = (s: string) => {
+/**
+ * The items a question is about, as `scope(item_id, uri, content_hash)`: named ids (known or not,
+ * without their columns), the named ids of visible items, or one keyset page of visible items.
+ */
+const scopesOf = (s: string) => {
   // Readers see only their namespaces' items; a null list (trusted callers) means every namespace.
   const items = `${visibleAsOf('i', ':itemsTopic')}
          AND (:namespaces::text[] IS NULL OR i.namespace = ANY(:namespaces::text[]))`;
-  /**
-   * The items a question is about, as `scope(item_id, uri, content_hash)`: named ids (known or not,
-   * without their columns), the named ids of visible items, or one keyset page of visible items.
-   */
-  const scopes = {
+  return {
     itemIds: `SELECT DISTINCT unnest(:itemIds::text[]) COLLATE "C" AS item_id, NULL::text AS uri, NULL::text AS content_hash`,
     /** So a reader's "is it visible?" and "its leaves" are one statement, one round trip. */
     visibleItemIds: `
@@ -63,6 +62,11 @@ const statements = (s: string) => {
        WHERE i.item_id > :afterItemId AND ${items}
        ORDER BY i.item_id LIMIT :limit`,
   };
+};
+
+/** Every statement of leaf questions; `s` is the quoted build schema, bindings are named. */
+const statements = (s: string) => {
+  const scopes = scopesOf(s);
   /** Leaf keys of the scope's items from the incrementally maintained table (only valid for `latest`). */
   const maintainedLeafKeys = `
       leaf_keys AS (
@@ -327,34 +331,35 @@ export async function* streamItemsWithLeaves(
   chunkSize = 2000,
 ): AsyncGenerator<ItemWithLeaves[]> {
   assertPageLimit(chunkSize);
-  const trx = await knex.transaction({ readOnly: true, isolationLevel: 'repeatable read' });
-  try {
-    const chunks =
-      asOf.kind === 'latest'
-        ? cursorChunks(trx, schemaName, selection, chunkSize)
-        : pageChunks(trx, schemaName, selection, asOf, chunkSize);
-    // Rows are ordered by item and an item's rows may span chunks: its last item is held back
-    // until the next chunk shows whether more of its leaves follow.
-    let pending: ItemWithLeaves | undefined;
-    for await (const rows of readingAhead(chunks)) {
-      const items: ItemWithLeaves[] = [];
-      for (const record of rows) {
-        if (pending?.item.itemId !== record.item_id) {
-          if (pending) items.push(pending);
-          pending = {
-            item: { itemId: record.item_id, uri: record.uri!, contentHash: record.content_hash! },
-            leaves: [],
-          };
-        }
-        if (hasLeaf(record)) pending.leaves.push(leafViewOf(record));
+  const chunks = inReadSnapshot(knex, (trx) =>
+    asOf.kind === 'latest'
+      ? cursorChunks<LeafRecord>(trx, wholeSelectionLeaves(schemaName, selection), chunkSize)
+      : pageChunks(trx, schemaName, selection, asOf, chunkSize),
+  );
+  // Rows are ordered by item and an item's rows may span chunks: its last item is held back
+  // until the next chunk shows whether more of its leaves follow.
+  let pending: ItemWithLeaves | undefined;
+  for await (const rows of chunks) {
+    const items: ItemWithLeaves[] = [];
+    for (const record of rows) {
+      if (pending?.item.itemId !== record.item_id) {
+        if (pending) items.push(pending);
+        pending = {
+          item: { itemId: record.item_id, uri: record.uri!, contentHash: record.content_hash! },
+          leaves: [],
+        };
       }
-      if (items.length) yield items;
+      if (hasLeaf(record)) pending.leaves.push(leafViewOf(record));
     }
-    if (pending) yield [pending];
-  } finally {
-    // Read-only: committing only ends it (an aborted transaction's COMMIT is a rollback).
-    await trx.commit();
+    if (items.length) yield items;
   }
+  if (pending) yield [pending];
+}
+
+/** A statement with named bindings. */
+export interface Statement {
+  sql: string;
+  bindings: Record<string, unknown>;
 }
 
 function streamBindings(selection: StreamSelection): Record<string, unknown> {
@@ -365,25 +370,64 @@ function streamBindings(selection: StreamSelection): Record<string, unknown> {
   };
 }
 
-/** The rows of the whole question at `latest`, `fetchRows` per round trip, through one cursor. */
-async function* cursorChunks(
-  trx: Knex.Transaction,
-  schemaName: string,
-  selection: StreamSelection,
-  fetchRows: number,
-): AsyncGenerator<LeafRecord[]> {
+/**
+ * The items of a whole selection (a dataset, or every item; of `namespaces` when given) at
+ * `latest`, as the SQL of `scope(item_id, uri, content_hash)` in item-id order, with its bindings
+ * (`:task` is bound too, for the statement built on it). Written as the keyset page with no bound,
+ * so an export and the pages plan the same join.
+ */
+export function latestSelectionScope(schemaName: string, selection: StreamSelection): Statement {
+  return {
+    sql: scopesOf(quotedSchema(schemaName))[selection.dataset === undefined ? 'allItemsPage' : 'datasetPage'],
+    bindings: {
+      ...asOfBindings(latest),
+      itemIds: null,
+      ...streamBindings(selection),
+      afterItemId: '',
+      limit: null, // LIMIT NULL: the page query over every item
+    },
+  };
+}
+
+/** The leaf question over a whole selection at `latest`, for a cursor. */
+function wholeSelectionLeaves(schemaName: string, selection: StreamSelection): Statement {
   const question = statements(quotedSchema(schemaName))[
     selection.dataset === undefined ? 'allItemsPage' : 'datasetPage'
   ];
-  await trx.raw(`DECLARE item_leaves NO SCROLL CURSOR FOR ${question.wholeScopeMaintained}`, {
-    ...asOfBindings(latest),
-    itemIds: null,
-    ...streamBindings(selection),
-    afterItemId: '',
-    limit: null, // LIMIT NULL: the page query over every item
-  });
+  return { ...latestSelectionScope(schemaName, selection), sql: question.wholeScopeMaintained };
+}
+
+/**
+ * Runs `read` in a read-only repeatable-read transaction of its own (one snapshot), asking it for
+ * the next chunk while the caller consumes this one (see {@link readingAhead}). The transaction
+ * holds a pooled connection until the generator finishes or is returned early (a client that
+ * leaves), so consume it promptly.
+ */
+async function* inReadSnapshot<T>(
+  knex: Knex,
+  read: (trx: Knex.Transaction) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  const trx = await knex.transaction({ readOnly: true, isolationLevel: 'repeatable read' });
+  try {
+    yield* readingAhead(read(trx));
+  } finally {
+    // Read-only: committing only ends it (an aborted transaction's COMMIT is a rollback).
+    await trx.commit();
+  }
+}
+
+/** The rows of one statement through a server-side cursor of `trx`, `fetchRows` per round trip. */
+async function* cursorChunks<Row>(
+  trx: Knex.Transaction,
+  statement: Statement,
+  fetchRows: number,
+): AsyncGenerator<Row[]> {
+  assertPageLimit(fetchRows);
+  await trx.raw(`DECLARE stream_rows NO SCROLL CURSOR FOR ${statement.sql}`, statement.bindings);
   for (;;) {
-    const { rows } = (await trx.raw(`FETCH ${fetchRows} FROM item_leaves`)) as { rows: LeafRecord[] };
+    const { rows } = (await trx.raw(`FETCH ${fetchRows} FROM stream_rows`)) as {
+      rows: Row[];
+    };
     if (rows.length) yield rows;
     if (rows.length < fetchRows) return;
   }

@@ -24,11 +24,11 @@ interface TableWrite<Row> {
   columns: Column<Row>[];
   /**
    * Rows shared between batches (artifacts) may already exist: they are written by an
-   * `INSERT … SELECT FROM unnest` with this clause. Every other table gets only new rows (the
+   * `INSERT … SELECT FROM unnest` with this clause, in the order of this key. Every other table gets only new rows (the
    * projection de-duplicates by eventId and replaces touched items' leaves after deleting them),
    * written with COPY.
    */
-  onConflict?: string;
+  onConflict?: { clause: string; key: (row: Row) => string };
 }
 
 const column = <Row>(name: string, type: ColumnType, value: (row: Row) => unknown): Column<Row> => ({
@@ -212,7 +212,7 @@ const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K]
       column('artifact_id', 'text', (row) => row.artifactId),
       column('version', 'text', (row) => row.version),
     ],
-    onConflict: 'ON CONFLICT (artifact_key) DO NOTHING',
+    onConflict: { clause: 'ON CONFLICT (artifact_key) DO NOTHING', key: (row) => row.artifactKey },
   },
   lineageEdges: {
     table: 'lineage_edges',
@@ -277,7 +277,7 @@ function insertStatement<Row>(schema: string, write: TableWrite<Row>): string {
   const values = write.columns.map((c) => selectedValue(c as Column<never>)).join(', ');
   return (
     `INSERT INTO ${schema}.${write.table} (${names}) SELECT ${values} FROM unnest(${parameters}) AS input(${names})` +
-    (write.onConflict ? ` ${write.onConflict}` : '')
+    (write.onConflict ? ` ${write.onConflict.clause}` : '')
   );
 }
 
@@ -382,7 +382,12 @@ async function insertRows<Row>(
 ) {
   if (rows.length === 0) return;
   if (write.onConflict === undefined) return copyRows(trx, schema, write, rows);
-  const columnArrays = write.columns.map((c) => rows.map((row) => c.value(row))) as Knex.RawBinding[];
+  // Batches of different partitions are written concurrently and may share keys: each waits on the
+  // other's uncommitted key. Inserting in one global key order makes that a queue, never a
+  // deadlock (which would only cost a retry).
+  const key = write.onConflict.key;
+  const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const columnArrays = write.columns.map((c) => sorted.map((row) => c.value(row))) as Knex.RawBinding[];
   await trx.raw(insertStatement(schema, write), columnArrays);
 }
 

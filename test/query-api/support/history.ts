@@ -139,6 +139,7 @@ export class History {
         parameters: JSON.stringify(parameters),
         inputs,
         outputs,
+        itemRefs: null,
         inputRecords: inputs.length,
         outputRecords: outputs.length,
         metrics: {},

@@ -61,6 +61,8 @@ export function registerProjector(program: Command): void {
         throw error;
       });
       logger.info({ group: flags.group }, 'projector running');
-      closeOnSignals(logger, [() => knex.destroy(), () => projector.stop()]);
+      const failAndClose = closeOnSignals(logger, [() => knex.destroy(), () => projector.stop()]);
+      // A projector that stopped for good (e.g. checkpoints past its log) must not look alive.
+      void projector.failed.then(failAndClose);
     });
 }

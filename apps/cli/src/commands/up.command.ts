@@ -126,7 +126,7 @@ export function registerUp(program: Command): void {
       const config = configFrom(flags);
       const logger = createLogger(config.logLevel);
       const closers: Closer[] = [];
-      closeOnSignals(logger, closers);
+      const failAndClose = closeOnSignals(logger, closers);
 
       if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
       const knex = createKnex(config.databaseUrl);
@@ -147,6 +147,7 @@ export function registerUp(program: Command): void {
         host: flags.host,
       });
       closers.push(() => projector.stop());
+      void projector.failed.then(failAndClose);
 
       const connections = { config, logger, brokers, registryUrl, host: flags.host };
       const api = await startQueryApi({ ...connections, port: config.apiPort });

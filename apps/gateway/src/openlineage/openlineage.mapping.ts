@@ -100,6 +100,7 @@ export function mapOpenLineageEvent(raw: unknown, context: OpenLineageContext): 
         parameters: JSON.stringify({ openLineageEventType: eventType, jobNamespace: event.job.namespace }),
         inputs: inputs.map((input) => datasetRef(input, 'inputFacets')),
         outputs: outputs.map((output) => datasetRef(output, 'outputFacets')),
+        itemRefs: null,
         inputRecords: sumOfRowCounts(inputs, 'inputFacets', 'inputStatistics'),
         outputRecords: sumOfRowCounts(outputs, 'outputFacets', 'outputStatistics'),
         metrics: {},

@@ -6,7 +6,7 @@ import { SingleQuery } from '../common/single-query';
 import { RequiresApiKey } from '@strata/auth';
 import { ReaderVisibility } from '../common/reader';
 import type { Visibility } from '../domain/read-scope';
-import { ndjsonLines, textStream } from '../common/streams';
+import { textStream } from '../common/streams';
 import { parseStrategy } from '../domain/consolidation';
 import { parseIdentifier } from '../domain/node-id';
 import { AsOfResolver } from '../services/as-of.resolver';
@@ -53,11 +53,11 @@ export class TrainingSetController {
       task: task === undefined ? undefined : parseIdentifier(task, 'task'),
     };
     const consolidation = parseStrategy(strategy, field);
-    const lines = this.trainingSet.linesByItem(
+    const ndjson = this.trainingSet.ndjson(
       await this.asOf.resolve(asOf, visibility),
       selection,
       consolidation,
     );
-    await reply.type('application/x-ndjson; charset=utf-8').send(textStream(ndjsonLines(lines)));
+    await reply.type('application/x-ndjson; charset=utf-8').send(textStream(ndjson));
   }
 }

@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
-import { asOfBindings, type LeafView } from '@strata/views';
-// visibleAsOf and epochMillis are not exported from @strata/views' index; they are the one
-// definition of "visible as of" and of time conversion, so they are imported, not re-written.
-import { visibleAsOf } from '../../../../libs/views/src/as-of';
-import { epochMillis } from '../../../../libs/views/src/sql-fragments';
+// The one definition of "visible as of" and of time conversion: imported, not re-written.
+import { asOfBindings, epochMillis, visibleAsOf, type LeafView } from '@strata/views';
 import { visibleNamespaces, type ReadScope } from '../domain/read-scope';
 import { decodePayload, type AuthorKind, type LeafLabel, type LogPosition } from '../domain/labels';
 

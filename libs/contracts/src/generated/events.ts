@@ -253,6 +253,8 @@ export interface TransformationApplied {
   outputRecords: number | null;
   /** Numeric metrics of the step by name. */
   metrics: Record<string, number>;
+  /** Per-sample provenance in packed form, for the thousands of item ids a pipeline step reads and writes: readers treat each packed id as an ITEM ref (version null) after the refs of inputs and outputs. Null when the step lists its refs only in inputs and outputs. */
+  itemRefs: PackedItemRefs | null;
   /** When the step started, epoch milliseconds UTC. [timestamp-millis] */
   startedAt: number;
   /** When the step ended, epoch milliseconds UTC; not before startedAt. [timestamp-millis] */
@@ -281,6 +283,18 @@ export interface ArtifactRef {
 export const artifactKindSymbols = ['ITEM', 'DATASET', 'MODEL', 'FILE'] as const;
 /** Closed set of artifact kinds. */
 export type ArtifactKind = (typeof artifactKindSymbols)[number];
+
+/** Two lists of item ids, each packed into one field: the ids' UTF-8 bytes joined by a zero byte (no stored id can hold NUL). An empty list is empty bytes. */
+export interface PackedItemRefs {
+  /** The item ids read, packed. */
+  inputIds: Buffer;
+  /** How many ids inputIds holds: a reader refuses a packing that disagrees. */
+  inputCount: number;
+  /** The item ids written, packed. */
+  outputIds: Buffer;
+  /** How many ids outputIds holds. */
+  outputCount: number;
+}
 
 /** The event types, one per schemas/*.avsc. */
 export const eventTypes = [

@@ -83,6 +83,7 @@ export const sampleEvents: { readonly [T in EventType]: EventOfType<T> } = {
     parameters: '{"size":512}',
     inputs: [{ kind: 'DATASET', id: 'street-scenes', version: null }],
     outputs: [{ kind: 'DATASET', id: 'street-scenes-512', version: 'v1' }],
+    itemRefs: null,
     inputRecords: 1000,
     outputRecords: 998,
     metrics: { dropped: 2 },

@@ -7,6 +7,7 @@ import type {
   LabelCreated,
   StrataEvent,
 } from '../generated/events';
+import { packedItemRefsProblems } from '../item-refs';
 import { FieldChecker, type ValidationIssue, type ValidationOptions } from './field-checker';
 
 type Validator<T extends EventType> = (event: EventOfType<T>, check: FieldChecker) => void;
@@ -92,6 +93,10 @@ const validators: { [T in EventType]: Validator<T> } = {
     check.json('parameters', event.parameters);
     checkArtifacts('inputs', event.inputs, check);
     checkArtifacts('outputs', event.outputs, check);
+    if (event.itemRefs !== null) {
+      for (const problem of packedItemRefsProblems(event.itemRefs))
+        check.report(problem.field, problem.reason);
+    }
     if (event.inputRecords !== null) check.count('inputRecords', event.inputRecords);
     if (event.outputRecords !== null) check.count('outputRecords', event.outputRecords);
     checkMetrics(event.metrics, check);

@@ -1,4 +1,10 @@
-import { routeOf, type ArtifactRef, type StrataEvent, type Verdict } from '@strata/contracts';
+import {
+  routeOf,
+  type ArtifactRef,
+  type PackedItemRefs,
+  type StrataEvent,
+  type Verdict,
+} from '@strata/contracts';
 import type { PositionedEvent } from '../types';
 
 /** Deterministic uuid-shaped id from a counter, so histories are reproducible and readable in failures. */
@@ -83,7 +89,13 @@ export class HistoryBuilder {
     });
   }
 
-  applyStep(runId: string, stepId: string, inputs: ArtifactRef[], outputs: ArtifactRef[]): this {
+  applyStep(
+    runId: string,
+    stepId: string,
+    inputs: ArtifactRef[],
+    outputs: ArtifactRef[],
+    itemRefs: PackedItemRefs | null = null,
+  ): this {
     const time = this.startTime + this.eventCounter * 1000;
     return this.append({
       type: 'TransformationApplied',
@@ -95,6 +107,7 @@ export class HistoryBuilder {
         parameters: '{}',
         inputs,
         outputs,
+        itemRefs,
         inputRecords: inputs.length,
         outputRecords: outputs.length,
         metrics: { seconds: 1.5 },

@@ -1,3 +1,4 @@
+import { packItemRefs } from '@strata/contracts';
 import type { DeadLetterReason } from '../types';
 import { HistoryBuilder } from './history-builder';
 
@@ -35,6 +36,7 @@ export function everyInvalidCase() {
     .startRun('run-1') // duplicate_run
     .applyStep('run-1', 'step-1', [], [])
     .applyStep('run-1', 'step-1', [], []) // duplicate_step
+    .applyStep('run-1', 'step-2', [], [], { ...packItemRefs(['a', 'b'], []), inputCount: 3 }) // malformed_item_refs
     .completeRun('run-1')
     .completeRun('run-1') // run_already_completed
     .freezeSnapshot('snap')
@@ -58,6 +60,7 @@ export function everyInvalidCase() {
     'unknown_run',
     'duplicate_run',
     'duplicate_step',
+    'malformed_item_refs',
     'run_already_completed',
     'duplicate_snapshot',
   ];

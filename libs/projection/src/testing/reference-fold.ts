@@ -1,4 +1,4 @@
-import type { Verdict } from '@strata/contracts';
+import type { PackedItemRefs, Verdict } from '@strata/contracts';
 import type { DeadLetterReason, PositionedEvent } from '../types';
 
 /** What the reference fold says about a whole history: the oracle of the projection's tests. */
@@ -120,6 +120,7 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
       case 'TransformationApplied': {
         if (!runs.some((run) => run.runId === tagged.event.runId)) reason = 'unknown_run';
         else if (steps.includes(tagged.event.stepId)) reason = 'duplicate_step';
+        else if (tagged.event.itemRefs && !wellPacked(tagged.event.itemRefs)) reason = 'malformed_item_refs';
         else steps.push(tagged.event.stepId);
         break;
       }
@@ -160,4 +161,13 @@ export function referenceFold(history: readonly PositionedEvent[]): ReferenceRes
     leavesByItem.set(itemId, leaves);
   }
   return { leavesByItem, deadLetters };
+}
+
+/** The reference's own reading of a packing: split, then count and look for empty ids. */
+function wellPacked(refs: PackedItemRefs): boolean {
+  const holds = (packed: Buffer, count: number) => {
+    const ids = packed.length === 0 ? [] : packed.toString('utf8').split('\u0000');
+    return ids.length === count && !ids.includes('');
+  };
+  return holds(refs.inputIds, refs.inputCount) && holds(refs.outputIds, refs.outputCount);
 }

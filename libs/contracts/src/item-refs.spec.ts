@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  packedIdsProblem,
+  packItemIds,
+  packItemRefs,
+  PackedItemRefsError,
+  stepArtifacts,
+  unpackItemIds,
+} from './item-refs';
+import { sampleEvents } from './testing/sample-events';
+import { validateEvent } from './validation/validate-event';
+
+const itemId = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+  .filter((id) => !id.includes('\u0000'));
+
+describe('packed item ids', () => {
+  it('unpack what was packed, in order, for any non-empty NUL-free ids', () => {
+    fc.assert(
+      fc.property(fc.array(itemId, { maxLength: 50 }), (ids) => {
+        const packed = packItemIds(ids);
+        expect(packedIdsProblem(packed, ids.length)).toBeUndefined();
+        expect(unpackItemIds(packed)).toEqual(ids);
+      }),
+    );
+  });
+
+  it('name what is wrong with a packing that disagrees with its count or holds an empty id', () => {
+    const zero = '\u0000';
+    expect(packedIdsProblem(Buffer.from(`a${zero}b`), 3)).toBe('holds 2 ids but its count is 3');
+    expect(packedIdsProblem(Buffer.alloc(0), 1)).toBe('is empty but its count is 1');
+    expect(packedIdsProblem(Buffer.from(`${zero}a`), 2)).toBe('id 0 is empty');
+    expect(packedIdsProblem(Buffer.from(`a${zero}${zero}b`), 3)).toBe('id 1 is empty');
+    expect(packedIdsProblem(Buffer.from(`a${zero}`), 2)).toBe('id 1 is empty');
+    expect(packedIdsProblem(Buffer.from('a'), -1)).toBe('count must be a non-negative integer, got -1');
+  });
+});
+
+describe('stepArtifacts', () => {
+  const step = sampleEvents.TransformationApplied;
+
+  it('appends the packed ids to the listed refs as unversioned ITEM refs', () => {
+    const { inputs, outputs } = stepArtifacts({ ...step, itemRefs: packItemRefs(['i1', 'i2'], ['o1']) });
+    expect(inputs).toEqual([
+      ...step.inputs,
+      { kind: 'ITEM', id: 'i1', version: null },
+      { kind: 'ITEM', id: 'i2', version: null },
+    ]);
+    expect(outputs).toEqual([...step.outputs, { kind: 'ITEM', id: 'o1', version: null }]);
+  });
+
+  it('throws a PackedItemRefsError naming the field of a malformed packing', () => {
+    const itemRefs = { ...packItemRefs(['i1'], ['o1', 'o2']), outputCount: 1 };
+    expect(() => stepArtifacts({ ...step, itemRefs })).toThrow(
+      new PackedItemRefsError('itemRefs.outputIds', 'holds 2 ids but its count is 1'),
+    );
+  });
+
+  it('is refused by validateEvent with the field and the reason', () => {
+    const itemRefs = { ...packItemRefs(['i1', 'i2'], []), inputCount: 1 };
+    expect(validateEvent({ type: 'TransformationApplied', event: { ...step, itemRefs } })).toEqual([
+      { field: 'itemRefs.inputIds', message: 'holds 2 ids but its count is 1' },
+    ]);
+  });
+});
