@@ -156,6 +156,24 @@ describe('recorded pipelines, projected', () => {
     ]);
   });
 
+  it('a step that keeps every sample and its id sends its outputs as "the inputs", and the views hold them in full', async () => {
+    const items = Array.from({ length: 3000 }, (_, index) => ({ itemId: `kept-${index}` }));
+    const run = await sdk()
+      .producer.pipeline<Sample>({ job: 'decode', provenance: { maxRefsPerEvent: 1000 } })
+      .map('decode', (sample) => ({ ...sample, decoded: true }))
+      .run(items);
+
+    const schema = await sdk().projected();
+    const steps = await stepsInViews(schema, run.runId);
+    const chunks = steps.filter((step) => step.parameters.provenanceOf !== undefined);
+    expect(chunks).toHaveLength(6);
+    for (const chunk of chunks) expect(chunk.outputs).toEqual(chunk.inputs);
+    const [summary] = steps.filter((step) => step.parameters.provenanceOf === undefined);
+    expect(sortPairs(pairsOf(steps, summary))).toEqual(
+      sortPairs(items.map(({ itemId }) => [itemId, itemId])),
+    );
+  });
+
   it('a failing run appears as FAILED with its error and the counts reached, and the caller gets the error', async () => {
     const failure = new Error('disk full at sample 500');
     const run = sdk()

@@ -50,6 +50,56 @@ describe('stepArtifacts', () => {
     expect(outputs).toEqual([...step.outputs, { kind: 'ITEM', id: 'o1', version: null }]);
   });
 
+  it('writes outputs equal to the inputs once, and reads them back as the outputs', () => {
+    fc.assert(
+      fc.property(fc.array(itemId, { minLength: 1, maxLength: 50 }), (ids) => {
+        const itemRefs = packItemRefs(ids, [...ids]);
+        expect(itemRefs).toMatchObject({ outputsAreInputs: true, outputCount: ids.length });
+        expect(itemRefs.outputIds).toHaveLength(0);
+        const { inputs, outputs } = stepArtifacts({ ...step, inputs: [], outputs: [], itemRefs });
+        expect(outputs).toEqual(inputs);
+        expect(outputs.map((ref) => ref.id)).toEqual(ids);
+      }),
+    );
+  });
+
+  it('packs outputs that differ from the inputs in any id, order or count in full', () => {
+    for (const [inputIds, outputIds] of [
+      [
+        ['a', 'b'],
+        ['a', 'c'],
+      ],
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+      [['a', 'b'], ['a']],
+      [[], []],
+    ]) {
+      const itemRefs = packItemRefs(inputIds, outputIds);
+      expect(itemRefs.outputsAreInputs).toBe(false);
+      expect(
+        stepArtifacts({ ...step, inputs: [], outputs: [], itemRefs }).outputs.map((ref) => ref.id),
+      ).toEqual(outputIds);
+    }
+  });
+
+  it('refuses outputsAreInputs with outputs written out or a count that differs', () => {
+    const itemRefs = packItemRefs(['i1', 'i2'], ['i1', 'i2']);
+    expect(
+      validateEvent({
+        type: 'TransformationApplied',
+        event: { ...step, itemRefs: { ...itemRefs, outputIds: packItemIds(['i1', 'i2']), outputCount: 3 } },
+      }),
+    ).toEqual([
+      { field: 'itemRefs.outputIds', message: 'must be empty when outputsAreInputs is true' },
+      {
+        field: 'itemRefs.outputCount',
+        message: 'must equal inputCount (2) when outputsAreInputs is true, got 3',
+      },
+    ]);
+  });
+
   it('throws a PackedItemRefsError naming the field of a malformed packing', () => {
     const itemRefs = { ...packItemRefs(['i1'], ['o1', 'o2']), outputCount: 1 };
     expect(() => stepArtifacts({ ...step, itemRefs })).toThrow(

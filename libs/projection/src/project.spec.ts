@@ -135,6 +135,34 @@ describe('projectBatch packed item refs', () => {
     expect(edgesOf(packed)).toEqual(edgesOf(listed));
     expect(edgesOf(packed)).toHaveLength(6);
   });
+
+  it('projects outputs written as "the inputs" like the same ids listed as outputs', () => {
+    const packed = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [], [], packItemRefs(inputIds, [...inputIds])),
+    );
+    const listed = project(
+      new HistoryBuilder().startRun('run').applyStep('run', 'step', inputIds.map(item), inputIds.map(item)),
+    );
+    expect(packed.deadLetters).toEqual([]);
+    expect(edgesOf(packed)).toEqual(edgesOf(listed));
+    expect(edgesOf(packed).filter((edge) => edge.direction === 'OUTPUT')).toHaveLength(inputIds.length);
+  });
+
+  it('dead-letters outputsAreInputs with a differing output count', () => {
+    const { deadLetters } = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [], [], { ...packItemRefs(inputIds, [...inputIds]), outputCount: 1 }),
+    );
+    expect(deadLetters.map(({ reason, detail }) => ({ reason, detail }))).toEqual([
+      {
+        reason: 'malformed_item_refs',
+        detail: expect.stringContaining('itemRefs.outputCount must equal inputCount (2)') as string,
+      },
+    ]);
+  });
 });
 
 describe('projectBatch against the reference fold', () => {

@@ -129,6 +129,45 @@ describe('Pipeline', () => {
     });
   });
 
+  it('sends a chunk whose samples all kept their item id with its outputs as "the inputs", and writes any other in full', async () => {
+    const { events, runRecorder } = recorder();
+    await Pipeline.start<{ itemId: string }>(runRecorder, {
+      job: 'prep',
+      provenance: { maxRefsPerEvent: 200 },
+    })
+      .map('decode', (sample) => ({ ...sample, decoded: true }))
+      // Drops one sample of the first 100: only the first chunk of this step differs from its inputs.
+      .filter('drop-item-5', (sample) => sample.itemId !== 'item-5')
+      .run(samples(300));
+
+    const packings = (step: string) =>
+      events
+        .filter((entry) => entry.event.itemRefs && entry.event.operation!.name === step)
+        .map(({ event }) => {
+          const refs = event.itemRefs!;
+          return [refs.outputsAreInputs, refs.outputIds.length, refs.outputCount];
+        });
+    expect(packings('decode')).toEqual([
+      [true, 0, 100],
+      [true, 0, 100],
+      [true, 0, 100],
+    ]);
+    expect(packings('drop-item-5')).toEqual([
+      [
+        false,
+        Buffer.byteLength(
+          samples(100)
+            .map((sample) => sample.itemId)
+            .filter((id) => id !== 'item-5')
+            .join('\u0000'),
+        ),
+        99,
+      ],
+      [true, 0, 100],
+      [true, 0, 100],
+    ]);
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     const { runRecorder } = recorder();
     expect(() => Pipeline.start(runRecorder, { job: 'x' }).batch(0)).toThrow(RangeError);

@@ -294,6 +294,8 @@ export interface PackedItemRefs {
   outputIds: Buffer;
   /** How many ids outputIds holds. */
   outputCount: number;
+  /** The step wrote exactly the items it read, id for id and in order (it kept every sample and its item id, the common case of decoding, filtering nothing or enriching): outputIds is then empty, outputCount equals inputCount, and readers take the inputs as the outputs. */
+  outputsAreInputs: boolean;
 }
 
 /** The event types, one per schemas/*.avsc. */

@@ -169,5 +169,8 @@ function wellPacked(refs: PackedItemRefs): boolean {
     const ids = packed.length === 0 ? [] : packed.toString('utf8').split('\u0000');
     return ids.length === count && !ids.includes('');
   };
-  return holds(refs.inputIds, refs.inputCount) && holds(refs.outputIds, refs.outputCount);
+  const outputsHold = refs.outputsAreInputs
+    ? refs.outputIds.length === 0 && refs.outputCount === refs.inputCount
+    : holds(refs.outputIds, refs.outputCount);
+  return holds(refs.inputIds, refs.inputCount) && outputsHold;
 }
