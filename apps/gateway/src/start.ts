@@ -65,7 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   const ownKnex = options.knex === undefined;
-  const knex = options.knex ?? createKnex(config.databaseUrl, { max: 4 });
+  const knex = options.knex ?? createKnex(config.databaseUrl, { max: 4, logger });
   const retries = options.produceRetries ?? 5;
   const kafka = createKafka({
     brokers,

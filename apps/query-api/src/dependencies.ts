@@ -56,7 +56,7 @@ export function createQueryApiDependencies(options: QueryApiConnectionOptions): 
   const logger = options.logger.child({ component: 'query-api' });
   const limits = { ...defaultServiceLimits, ...options.limits };
   const knex =
-    options.knex ?? createKnex(sessionDatabaseUrl(options.config.databaseUrl, limits), { max: 20 });
+    options.knex ?? createKnex(sessionDatabaseUrl(options.config.databaseUrl, limits), { max: 20, logger });
   const brokers = options.brokers ?? options.config.kafkaBrokers;
   const registryUrl = options.registryUrl ?? options.config.schemaRegistryUrl;
   const kafka = brokers?.length ? createKafka({ brokers, clientId: 'strata-query-api', logger }) : undefined;

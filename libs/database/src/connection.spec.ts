@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
+import pino from 'pino';
 import { createKnex, ensureDatabase, migrateLatest } from './index';
 
 const adminUrl = process.env.STRATA_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,6 +27,28 @@ describe('database bootstrap', () => {
         .where({ table_schema: 'strata' })
         .pluck('table_name');
       expect(tables).toEqual(expect.arrayContaining(['builds', 'live_build']));
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it("routes knex's own warnings (a dropped connection's reason) to the structured log", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const knex = createKnex(adminUrl, { max: 1, logger });
+    try {
+      const connection = (await knex.client.acquireConnection()) as { __knex__disposed?: string };
+      connection.__knex__disposed = 'closed mid-COPY: its reader left';
+      await knex.client.releaseConnection(connection);
+      // The pool validates the connection before handing it out again, drops it, and says why.
+      expect(await knex.raw('SELECT 1 AS one')).toMatchObject({ rows: [{ one: 1 }] });
+      expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({
+          level: 40,
+          component: 'knex',
+          msg: 'Connection Error: closed mid-COPY: its reader left',
+        }),
+      ]);
     } finally {
       await knex.destroy();
     }

@@ -1,12 +1,32 @@
+import type { Logger } from 'pino';
 import knex, { type Knex } from 'knex';
 import { Client } from 'pg';
 
-export function createKnex(databaseUrl: string, pool: { min?: number; max?: number } = {}): Knex {
+export interface KnexOptions {
+  min?: number;
+  max?: number;
+  /** Where knex's own warnings go (a connection the pool dropped, a deprecation); else the console. */
+  logger?: Logger;
+}
+
+export function createKnex(databaseUrl: string, options: KnexOptions = {}): Knex {
   return knex({
     client: 'pg',
     connection: databaseUrl,
-    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    pool: { min: options.min ?? 0, max: options.max ?? 10 },
+    ...(options.logger && { log: knexLog(options.logger.child({ component: 'knex' })) }),
   });
+}
+
+/** knex's logger interface, onto structured logs: its messages are single strings. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  return {
+    warn: (message: string) => logger.warn(message),
+    error: (message: string) => logger.error(message),
+    deprecate: (method: string, alternative: string) =>
+      logger.warn({ method, alternative }, `${method} is deprecated, use ${alternative}`),
+    debug: (message: string) => logger.debug(message),
+  };
 }
 
 /** Creates the database named in the URL when it does not exist yet (connecting to `postgres`). */

@@ -27,7 +27,7 @@ export function registerGateway(program: Command): void {
       const closers: Closer[] = [];
       closeOnSignals(logger, closers);
       await ensureDatabase(config.databaseUrl);
-      const knex = createKnex(config.databaseUrl, { max: 4 });
+      const knex = createKnex(config.databaseUrl, { max: 4, logger });
       closers.push(() => knex.destroy());
       await migrateLatest(knex);
       const gateway = await startGateway({

@@ -10,7 +10,7 @@ export function registerMigrate(program: Command): void {
       const config = configFrom(flags);
       const logger = createLogger(config.logLevel);
       if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
-      const knex = createKnex(config.databaseUrl);
+      const knex = createKnex(config.databaseUrl, { logger });
       try {
         const applied = await migrateLatest(knex);
         logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');

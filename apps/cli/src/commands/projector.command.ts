@@ -47,7 +47,7 @@ export function registerProjector(program: Command): void {
       const config = configFrom(flags);
       const logger = createLogger(config.logLevel);
       if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
-      const knex = createKnex(config.databaseUrl);
+      const knex = createKnex(config.databaseUrl, { logger });
       const projector = await startProjector({
         ...kafkaEndpoints(config),
         knex,

@@ -63,7 +63,7 @@ export function registerRebuild(program: Command): void {
         const config = configFrom(flags);
         const logger = createLogger(config.logLevel);
         const { brokers, registryUrl } = kafkaEndpoints(config);
-        const knex = createKnex(config.databaseUrl);
+        const knex = createKnex(config.databaseUrl, { logger });
         const kafka = createKafka({ brokers, clientId: 'strata-rebuild', logger });
         const bar = new SingleBar({
           stream: process.stderr,

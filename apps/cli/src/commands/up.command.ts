@@ -129,7 +129,7 @@ export function registerUp(program: Command): void {
       const failAndClose = closeOnSignals(logger, closers);
 
       if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
-      const knex = createKnex(config.databaseUrl);
+      const knex = createKnex(config.databaseUrl, { logger });
       closers.push(() => knex.destroy());
       const applied = await migrateLatest(knex);
       logger.info({ applied }, 'migrations up to date');
