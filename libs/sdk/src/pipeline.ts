@@ -9,8 +9,17 @@ export type Operation = string | { name: string; version?: string; parameters?: 
 export interface ProvenanceOptions {
   /** Item id of a sample; default: its `itemId`, else its `id`. */
   itemIdOf?: ItemIdOf;
-  /** Item references per provenance event (inputs + outputs). Default 2000. */
+  /**
+   * Item references per provenance event (inputs + outputs). Default 2000. Larger chunks cost the
+   * producer less (fewer records and produce requests) but make lineage coarser: the views link every
+   * output of a chunk to every input of it, so a walk upstream from one item fans out to its chunk.
+   */
   maxRefsPerEvent?: number;
+  /**
+   * Characters of item ids per provenance event (each id's length + 1). Default 256 Ki, so an event of
+   * long ids stays well under Kafka's default 1 MiB message limit (packed UTF-8 is ≤ 3 bytes a character).
+   */
+  maxIdCharsPerEvent?: number;
 }
 
 export interface PipelineOptions {
@@ -225,7 +234,10 @@ class PipelineExecution {
       if (provenance && definition.traced) {
         state.provenance = new ProvenanceRecorder(
           provenance.itemIdOf ?? defaultItemIdOf,
-          provenance.maxRefsPerEvent ?? 2000,
+          {
+            maxRefs: provenance.maxRefsPerEvent ?? 2000,
+            maxChars: provenance.maxIdCharsPerEvent ?? 256 * 1024,
+          },
           (chunk) => this.sendProvenance(state, chunk),
         );
       }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ProvenanceRecorder, provenancePairs, type ProvenanceChunk } from './provenance';
 
-function recorder(maxRefs = 1000) {
+function recorder(maxRefs = 1000, maxChars = 1_000_000) {
   const chunks: ProvenanceChunk[] = [];
   const idOf = (sample: unknown) => (typeof sample === 'string' ? sample : undefined);
-  return { chunks, recorder: new ProvenanceRecorder(idOf, maxRefs, (chunk) => chunks.push(chunk)) };
+  return {
+    chunks,
+    recorder: new ProvenanceRecorder(idOf, { maxRefs, maxChars }, (chunk) => chunks.push(chunk)),
+  };
 }
 
 describe('ProvenanceRecorder', () => {
@@ -51,6 +54,23 @@ describe('ProvenanceRecorder', () => {
       [['a'], ['a1'], [1, 1, 1]],
       [['b'], ['b1', 'b2'], [1, 2, 1]],
     ]);
+  });
+
+  it('cuts chunks at the character limit too, so long ids make smaller chunks', () => {
+    // Each id of 9 characters counts 10; 35 characters hold three refs, a fourth goes over.
+    const { chunks, recorder: provenance } = recorder(1000, 35);
+    for (const id of ['aaaa', 'bbbb', 'cccc']) provenance.recordOne(`${id}-long`, `${id}-next`);
+    provenance.flush();
+    expect(chunks.map((chunk) => [chunk.inputs, chunk.outputs])).toEqual([
+      [['aaaa-long'], ['aaaa-next']],
+      [['bbbb-long'], ['bbbb-next']],
+      [['cccc-long'], ['cccc-next']],
+    ]);
+    // Once a group is moved to the next chunk, that chunk counts only its own ids.
+    const { chunks: next, recorder: again } = recorder(1000, 45);
+    for (const id of ['a', 'b', 'c', 'd']) again.recordOne(`${id}`.repeat(9), `${id}`.repeat(9));
+    again.flush();
+    expect(next.map((chunk) => chunk.inputs.length)).toEqual([2, 2]);
   });
 
   it('skips samples that have no item id and emits nothing when nothing was recorded', () => {

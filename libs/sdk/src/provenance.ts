@@ -28,21 +28,33 @@ export interface ProvenanceChunk {
   endedAt: number;
 }
 
+/** How large one chunk may grow: references (inputs + outputs), and their ids' characters. */
+export interface ChunkLimits {
+  maxRefs: number;
+  /**
+   * The ids' UTF-16 length plus one per id (its separator once packed): a chunk's packed ids take at
+   * most three times this many bytes, so a limit here keeps an event under Kafka's message size
+   * however long the ids are.
+   */
+  maxChars: number;
+}
+
 /**
- * Collects per-sample input→output item references for one step and hands them on in chunks of at
- * most `maxRefs` references (one group is never split). The hot path is a few array pushes and one
- * comparison per sample.
+ * Collects per-sample input→output item references for one step and hands them on in chunks within
+ * {@link ChunkLimits} (one group is never split). The hot path is a few array pushes, one addition and
+ * two comparisons per sample.
  */
 export class ProvenanceRecorder {
   private inputs: string[] = [];
   private outputs: string[] = [];
   private groups: number[] = [];
+  private chars = 0;
   private chunkIndex = 0;
   private chunkStartedAt = Date.now();
 
   constructor(
     private readonly itemIdOf: ItemIdOf,
-    private readonly maxRefs: number,
+    private readonly limits: ChunkLimits,
     private readonly emit: (chunk: ProvenanceChunk) => void,
   ) {}
 
@@ -72,20 +84,23 @@ export class ProvenanceRecorder {
     this.inputs = [];
     this.outputs = [];
     this.groups = [];
+    this.chars = 0;
   }
 
   /**
-   * Closes the group just recorded. A chunk that this group pushes over the limit is emitted without
-   * it, and the group starts the next chunk, so chunks stay within `maxRefs` unless one group alone
-   * is larger.
+   * Closes the group just recorded. A chunk that this group pushes over a limit is emitted without
+   * it, and the group starts the next chunk, so chunks stay within the limits unless one group alone
+   * exceeds them.
    */
   private endGroup(inCount: number, outCount: number, inputsBefore: number, outputsBefore: number): void {
     const groups = this.groups;
     const last = groups.length - 3;
     if (last >= 0 && groups[last] === inCount && groups[last + 1] === outCount) groups[last + 2] += 1;
     else groups.push(inCount, outCount, 1);
-    if (this.inputs.length + this.outputs.length < this.maxRefs) return;
-    if (this.inputs.length + this.outputs.length > this.maxRefs && inputsBefore + outputsBefore > 0) {
+    const refs = this.inputs.length + this.outputs.length;
+    const { maxRefs, maxChars } = this.limits;
+    if (refs < maxRefs && this.chars < maxChars) return;
+    if ((refs > maxRefs || this.chars > maxChars) && inputsBefore + outputsBefore > 0) {
       // Move the group just recorded to a chunk of its own making.
       const kept = groups.slice();
       if (kept[kept.length - 1] > 1) kept[kept.length - 1] -= 1;
@@ -94,6 +109,7 @@ export class ProvenanceRecorder {
       this.inputs = this.inputs.slice(inputsBefore);
       this.outputs = this.outputs.slice(outputsBefore);
       this.groups = [inCount, outCount, 1];
+      this.chars = charsOf(this.inputs) + charsOf(this.outputs);
       return;
     }
     this.flush();
@@ -114,8 +130,15 @@ export class ProvenanceRecorder {
     const id = this.itemIdOf(sample);
     if (id === undefined || id === '') return 0;
     into.push(id);
+    this.chars += id.length + 1;
     return 1;
   }
+}
+
+function charsOf(ids: readonly string[]): number {
+  let chars = 0;
+  for (const id of ids) chars += id.length + 1;
+  return chars;
 }
 
 /** Expands a chunk's run-length groups back into (input, output) item id pairs. */
