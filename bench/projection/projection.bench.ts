@@ -19,6 +19,7 @@ import type { Knex } from 'knex';
 import { EventSerde } from '@strata/contracts';
 import { createKnex, migrateLatest } from '@strata/database';
 import { createKafka, Topics } from '@strata/kafka';
+import { StoredIdFilter } from '@strata/projection';
 import { BatchProjector, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
 import { startTestStack, type TestStack } from '@strata/testing';
 import { createBuildSchema, quotedSchema } from '@strata/views';
@@ -108,6 +109,8 @@ async function projectInProcess(
     { topic: string; partition: number; records: FetchedRecord[]; bytes: number }
   >();
   const checkpoints = new Map<string, number>();
+  // As rebuild() does: the schema was just created, empty, and this loop is its only writer.
+  const storedIds = new StoredIdFilter(3 * totalEvents);
   let seconds = 0;
   let projected = 0;
   const report = new QuarterReport(rss, true);
@@ -120,6 +123,7 @@ async function projectInProcess(
       partition: batch.partition,
       records: batch.records,
       expectedNextOffset: checkpoints.get(key) ?? null,
+      storedIds,
     });
     seconds += (performance.now() - started) / 1000;
     if (result.deadLetters.length > 0)

@@ -5,3 +5,11 @@ export { leavesOf, isRejected, type LeafCandidate } from './leaves';
 export { referenceFold, type ReferenceResult } from './testing/reference-fold';
 export { InMemoryViews } from './testing/in-memory-views';
 export { HistoryBuilder } from './testing/history-builder';
+export {
+  StoredIdFilter,
+  addStoredIds,
+  priorStateLookups,
+  processedEventIdsOf,
+  type StoredIdKind,
+  type PriorStateLookups,
+} from './stored-ids';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { StrataEvent } from '@strata/contracts';
-import { emptyChanges, type DeadLetter } from '@strata/projection';
+import { emptyChanges, type DeadLetter, type StoredIdFilter } from '@strata/projection';
 import { advanceCheckpoints, applyBatch, applyChanges } from '@strata/views';
 import { decodeRecords, type FetchedRecord } from './decode-records';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
@@ -20,6 +20,11 @@ export interface PartitionRecords {
    * yet (a rebuild): see {@link BatchProjector.project}.
    */
   asynchronousCommit?: boolean;
+  /**
+   * The ids written into the build so far, for a build this process created empty and is the only
+   * writer of (a rebuild): lookups of ids it proves absent are skipped. See {@link StoredIdFilter}.
+   */
+  storedIds?: StoredIdFilter;
 }
 
 export interface ProjectedBatch {
@@ -74,7 +79,8 @@ export class BatchProjector {
       // is committed synchronously, which flushes the WAL of every batch before it, so no reader
       // ever sees rows that a crash could take back.
       if (batch.asynchronousCommit) await trx.raw('SET LOCAL synchronous_commit = off');
-      const changes = events.length > 0 ? await applyBatch(trx, schemaName, events) : emptyChanges();
+      const changes =
+        events.length > 0 ? await applyBatch(trx, schemaName, events, batch.storedIds) : emptyChanges();
       if (undecodable.length > 0) {
         await applyChanges(trx, schemaName, { ...emptyChanges(), deadLetters: undecodable });
       }

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { StrataMetrics } from '@strata/observability';
 import { CheckpointConflictError, loadCheckpoints, type Checkpoint } from '@strata/views';
+import type { StoredIdFilter } from '@strata/projection';
 import type { BatchProjector, ProjectedBatch } from './batch-projector';
 import { RegistryUnavailableError } from './decode-records';
 import { partitionEnds } from './rebuild-target';
@@ -41,6 +42,11 @@ export interface ProjectionConsumerOptions {
    * split the partitions of the group. Default 2.
    */
   concurrentPartitions?: number;
+  /**
+   * For a rebuild into the empty build it created: the filter of ids written so far, handed to
+   * every batch (see `PartitionRecords.storedIds`).
+   */
+  storedIds?: StoredIdFilter;
   /** Called after every committed batch. */
   onBatch?(batch: { topic: string; partition: number; records: number; result: ProjectedBatch }): void;
 }
@@ -337,6 +343,8 @@ export class ProjectionConsumer {
           expectedNextOffset: stored,
           // A rebuild's build is read only once complete (see BatchProjector.project).
           asynchronousCommit: this.endOffsets !== undefined,
+          // Only for the build it was made for, should the consumer ever be switched to another.
+          storedIds: schemaName === this.options.schemaName ? this.options.storedIds : undefined,
         });
         committed = true;
         this.gapSeeks.delete(key);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { StoredIdFilter } from '@strata/projection';
 import type { Checkpoint } from '@strata/views';
 import type { BatchProjector } from './batch-projector';
 import {
@@ -71,6 +72,10 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     topics: [...new Set(endOffsets.map((end) => end.topic))],
     schemaName: build.schemaName,
     endOffsets,
+    // The build was just created, empty, under a name no other process writes to: a filter of the
+    // ids this rebuild writes proves most lookups of its new events, items and labels unnecessary.
+    // Sized for every record to replay, each storing an eventId and up to two entity ids.
+    storedIds: new StoredIdFilter(3 * total),
     fetch: options.fetch,
     onBatch: (batch) => {
       records += batch.records;

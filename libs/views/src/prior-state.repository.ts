@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import type { BatchFootprint, PriorLabel, PriorStateData } from '@strata/projection';
+import {
+  priorStateLookups,
+  type BatchFootprint,
+  type PriorLabel,
+  type PriorStateData,
+  type StoredIdFilter,
+} from '@strata/projection';
 import type { Verdict } from '@strata/contracts';
 import { quotedSchema } from './schema-name';
 
@@ -49,13 +55,17 @@ interface LabelRecord {
 /**
  * Loads what a batch with this footprint needs from the stored views, set-based: at most six
  * queries per batch whatever its size, none when the footprint has no ids of that kind. Memory is
- * bounded by the batch: only the touched items' label DAGs are read.
+ * bounded by the batch: only the touched items' label DAGs are read. With the build's
+ * {@link StoredIdFilter}, ids it proves absent are not looked up (a rebuild's new events, items,
+ * labels…).
  */
 export async function loadPriorState(
   trx: Knex.Transaction,
   schemaName: string,
   footprint: BatchFootprint,
+  stored?: StoredIdFilter,
 ): Promise<PriorStateData> {
+  const lookups = priorStateLookups(footprint, stored);
   const sql = statements(quotedSchema(schemaName));
   // These index lookups are cheap, but with correlated subplans their estimated cost is high enough
   // to trigger JIT compilation, which then costs more than a second per batch.
@@ -70,19 +80,19 @@ export async function loadPriorState(
       ? []
       : ((await trx.raw(query, { ids })).rows as Record<string, T>[]).map((row) => row[name]);
 
-  const processedEventIds = await column<string>(sql.processedEventIds, footprint.eventIds, 'event_id');
+  const processedEventIds = await column<string>(sql.processedEventIds, lookups.eventIds, 'event_id');
   const registeredItems: { item_id: string; namespace: string }[] =
-    footprint.itemIds.length === 0
+    lookups.registeredItemIds.length === 0
       ? []
-      : (await trx.raw(sql.registeredItems, { ids: footprint.itemIds })).rows;
+      : (await trx.raw(sql.registeredItems, { ids: lookups.registeredItemIds })).rows;
   const labelRecords: LabelRecord[] =
-    footprint.itemIds.length + footprint.labelIds.length === 0
+    lookups.labelledItemIds.length + lookups.labelIds.length === 0
       ? []
-      : (await trx.raw(sql.labels, { itemIds: footprint.itemIds, labelIds: footprint.labelIds })).rows;
+      : (await trx.raw(sql.labels, { itemIds: lookups.labelledItemIds, labelIds: lookups.labelIds })).rows;
   const runs: { run_id: string; completed: boolean }[] =
-    footprint.runIds.length === 0 ? [] : (await trx.raw(sql.runs, { ids: footprint.runIds })).rows;
-  const stepIds = await column<string>(sql.stepIds, footprint.stepIds, 'step_id');
-  const snapshotIds = await column<string>(sql.snapshotIds, footprint.snapshotIds, 'snapshot_id');
+    lookups.runIds.length === 0 ? [] : (await trx.raw(sql.runs, { ids: lookups.runIds })).rows;
+  const stepIds = await column<string>(sql.stepIds, lookups.stepIds, 'step_id');
+  const snapshotIds = await column<string>(sql.snapshotIds, lookups.snapshotIds, 'snapshot_id');
 
   return {
     processedEventIds,

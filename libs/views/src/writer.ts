@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { DeadLetter, EventOrigin, ViewChanges } from '@strata/projection';
+import { processedEventIdsOf, type DeadLetter, type EventOrigin, type ViewChanges } from '@strata/projection';
 import { quotedSchema } from './schema-name';
 
 /**
@@ -65,29 +65,6 @@ type InsertedChanges = Omit<ViewChanges, 'leaves' | 'skippedDuplicates'> & {
   leafRows: ViewChanges['leaves']['rows'];
   processedEventIds: string[];
 };
-
-/**
- * The eventIds the batch applied or dead-lettered: each applied event made exactly one row carrying
- * its origin (its registration, label node, review, retraction, run, completion, step or
- * snapshot), re-deliveries made none.
- */
-function processedEventIdsOf(changes: ViewChanges): string[] {
-  const eventIds: string[] = [];
-  for (const rows of [
-    changes.items,
-    changes.labelNodes,
-    changes.labelReviews,
-    changes.labelRetractions,
-    changes.runs,
-    changes.runCompletions,
-    changes.runSteps,
-    changes.snapshots,
-  ])
-    for (const row of rows) eventIds.push(row.origin.eventId);
-  for (const deadLetter of changes.deadLetters)
-    if (deadLetter.eventId !== null) eventIds.push(deadLetter.eventId);
-  return eventIds;
-}
 
 /** Every table a batch inserts into, with its columns, in write order. */
 const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K][number]> } = {

@@ -1,0 +1,155 @@
+import type { BatchFootprint, ViewChanges } from './types';
+
+/**
+ * The kinds of ids a build stores and a batch's prior state looks up. The same string of two kinds
+ * is two keys: `labelledItem` is an item that has at least one label node, not a registered item.
+ */
+export type StoredIdKind = 'event' | 'item' | 'labelledItem' | 'label' | 'run' | 'step' | 'snapshot';
+
+const kindSeeds: Record<StoredIdKind, number> = {
+  event: 0x9e3779b1,
+  item: 0x85ebca77,
+  labelledItem: 0xc2b2ae3d,
+  label: 0x27d4eb2f,
+  run: 0x165667b1,
+  step: 0xd3a2646c,
+  snapshot: 0xfd7046c5,
+};
+
+/** Bits per expected id and probes per id: about 0.7 % false "maybe" at the expected count. */
+const bitsPerId = 12;
+const probes = 4;
+/** Past this the filter stops growing: a longer log only gets more false "maybe" answers, each one lookup. */
+const defaultMaxBytes = 32 * 2 ** 20;
+
+/** Murmur3's finalizer: spreads every input bit over the whole 32-bit word. */
+function mix(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/**
+ * A Bloom filter of the ids written into one build, for a build this process created empty and is
+ * the only writer of (a rebuild). An id it was never given is certainly not stored, so its lookup
+ * can be skipped; `mayContain` true only means "maybe", and the lookup runs as before. Ids are
+ * added before their batch commits, so every committed id is in the filter when a later batch asks;
+ * a batch rolled back leaves its ids in it, which only costs lookups. Its size is fixed when made,
+ * so memory stays flat however long the log.
+ */
+export class StoredIdFilter {
+  private readonly words: Int32Array;
+  private readonly mask: number;
+
+  /** `expectedIds`: about how many ids will be added, all kinds together. */
+  constructor(expectedIds: number, maxBytes = defaultMaxBytes) {
+    const wantedBits = Math.max(1024, Math.min(expectedIds * bitsPerId, maxBytes * 8));
+    const bits = 2 ** Math.ceil(Math.log2(wantedBits));
+    this.words = new Int32Array(bits / 32);
+    this.mask = bits - 1;
+  }
+
+  /** Bytes the filter holds. */
+  get byteLength(): number {
+    return this.words.byteLength;
+  }
+
+  add(kind: StoredIdKind, id: string): void {
+    const [first, step] = this.hashes(kind, id);
+    for (let i = 0; i < probes; i++) {
+      const bit = (first + Math.imul(i, step)) & this.mask;
+      this.words[bit >>> 5] |= 1 << (bit & 31);
+    }
+  }
+
+  /** False: `id` was never added as `kind`. True: it may have been. */
+  mayContain(kind: StoredIdKind, id: string): boolean {
+    const [first, step] = this.hashes(kind, id);
+    for (let i = 0; i < probes; i++) {
+      const bit = (first + Math.imul(i, step)) & this.mask;
+      if ((this.words[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  /** Two independent hashes of (kind, id) for double hashing; the step is odd so probes differ. */
+  private hashes(kind: StoredIdKind, id: string): [number, number] {
+    const seed = kindSeeds[kind];
+    let a = 0x811c9dc5 ^ seed;
+    let b = seed;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    return [mix(a), mix(b) | 1];
+  }
+}
+
+/**
+ * The eventIds a batch applied or dead-lettered: each applied event made exactly one row carrying
+ * its origin (its registration, label node, review, retraction, run, completion, step or
+ * snapshot), re-deliveries made none.
+ */
+export function processedEventIdsOf(changes: ViewChanges): string[] {
+  const eventIds: string[] = [];
+  for (const rows of [
+    changes.items,
+    changes.labelNodes,
+    changes.labelReviews,
+    changes.labelRetractions,
+    changes.runs,
+    changes.runCompletions,
+    changes.runSteps,
+    changes.snapshots,
+  ])
+    for (const row of rows) eventIds.push(row.origin.eventId);
+  for (const deadLetter of changes.deadLetters)
+    if (deadLetter.eventId !== null) eventIds.push(deadLetter.eventId);
+  return eventIds;
+}
+
+/** Adds every id the batch's changes store to the filter: what later batches' lookups may find. */
+export function addStoredIds(filter: StoredIdFilter, changes: ViewChanges): void {
+  for (const eventId of processedEventIdsOf(changes)) filter.add('event', eventId);
+  for (const { itemId } of changes.items) filter.add('item', itemId);
+  for (const { labelId, itemId } of changes.labelNodes) {
+    filter.add('label', labelId);
+    filter.add('labelledItem', itemId);
+  }
+  for (const { runId } of changes.runs) filter.add('run', runId);
+  for (const { stepId } of changes.runSteps) filter.add('step', stepId);
+  for (const { snapshotId } of changes.snapshots) filter.add('snapshot', snapshotId);
+}
+
+/** The ids each prior-state query looks up. */
+export interface PriorStateLookups {
+  eventIds: string[];
+  /** Items whose registration is looked up. */
+  registeredItemIds: string[];
+  /** Items whose labels are loaded. */
+  labelledItemIds: string[];
+  labelIds: string[];
+  runIds: string[];
+  stepIds: string[];
+  snapshotIds: string[];
+}
+
+/**
+ * What the prior-state queries must look up for `footprint`: all of it, or, given the build's
+ * {@link StoredIdFilter}, only the ids it may hold. The answer for the others is known: not stored
+ * (an item never given a label node has no labels to load).
+ */
+export function priorStateLookups(footprint: BatchFootprint, stored?: StoredIdFilter): PriorStateLookups {
+  const mayBe = (kind: StoredIdKind, ids: string[]) =>
+    stored ? ids.filter((id) => stored.mayContain(kind, id)) : ids;
+  return {
+    eventIds: mayBe('event', footprint.eventIds),
+    registeredItemIds: mayBe('item', footprint.itemIds),
+    labelledItemIds: mayBe('labelledItem', footprint.itemIds),
+    labelIds: mayBe('label', footprint.labelIds),
+    runIds: mayBe('run', footprint.runIds),
+    stepIds: mayBe('step', footprint.stepIds),
+    snapshotIds: mayBe('snapshot', footprint.snapshotIds),
+  };
+}
