@@ -38,6 +38,25 @@ describe('schema evolution', () => {
     });
   });
 
+  it('decodes without waiting once a writer schema is resolved, as decode does, new fields included', async () => {
+    const next = new EventSerde({
+      registryUrl: cluster.registryUrl,
+      schemas: withLabelCreatedFields((fields) => [...fields, reviewQueueField]),
+    });
+    const created = sampleEvent('LabelCreated');
+    const withQueue = { ...created, event: { ...created.event, reviewQueue: 'night-shift' } };
+    const newer = (await next.encode(withQueue)).value;
+    const reader = new EventSerde({ registryUrl: cluster.registryUrl });
+    // Never seen: the registry must be asked, so the caller awaits decode.
+    expect(reader.decodeResolved(newer)).toBeUndefined();
+    const decoded = await reader.decode(newer);
+    expect(decoded).toEqual(created);
+    expect(reader.decodeResolved(newer)).toEqual(decoded);
+    // A schema resolved is not every schema: an older writer's id is still unresolved.
+    expect(reader.decodeResolved((await current.encode(created)).value)).toBeUndefined();
+    expect(() => reader.decodeResolved(Buffer.from([1, 0, 0, 0, 1]))).toThrow(/magic byte/);
+  });
+
   it('refuses a field removed without default with 409, naming the field', async () => {
     const next = new EventSerde({
       registryUrl: cluster.registryUrl,

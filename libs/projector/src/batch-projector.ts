@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import type { StrataEvent } from '@strata/contracts';
 import { emptyChanges, type DeadLetter, type StoredIdFilter } from '@strata/projection';
 import { advanceCheckpoints, applyBatch, applyChanges } from '@strata/views';
-import { decodeRecords, type FetchedRecord } from './decode-records';
+import { decodeRecords, type FetchedRecord, type RecordDecoder } from './decode-records';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
 
 /** The checkpoints' `projection` column for the views every build holds. */
@@ -38,7 +37,7 @@ export interface ProjectedBatch {
 
 export interface BatchProjectorOptions {
   knex: Knex;
-  decoder: { decode(bytes: Buffer): Promise<StrataEvent> };
+  decoder: RecordDecoder;
   deadLetters: DeadLetterPublisher;
   projection?: string;
 }

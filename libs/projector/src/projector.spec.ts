@@ -71,6 +71,45 @@ describe('decodeRecords', () => {
     expect(result.undecodable[0].raw?.toString()).toBe('bad');
   });
 
+  it('decodes resolved records at once and awaits only the others, keeping log order', async () => {
+    const events = ['a', 'b', 'c', 'd'].map(
+      (name) => ({ type: 'RunCompleted', event: { name } }) as unknown as StrataEvent,
+    );
+    const awaited: string[] = [];
+    const decoder = {
+      decodeResolved: (bytes: Buffer) => {
+        const text = bytes.toString();
+        if (text === 'bad') throw new DecodeError('malformed-payload', 'truncated');
+        if (text === 'odd') throw new Error('not a DecodeError');
+        return text.startsWith('new') ? undefined : events[Number(text)];
+      },
+      decode: async (bytes: Buffer) => {
+        awaited.push(bytes.toString());
+        if (bytes.toString() === 'odd') throw new DecodeError('wrong-magic-byte', 'seen on the awaited path');
+        return events[Number(bytes.toString().slice(3))];
+      },
+    };
+    const result = await decodeRecords(decoder, 't', 2, [
+      record(1, Buffer.from('new1')),
+      record(2, Buffer.from('0')),
+      record(3, Buffer.from('bad')),
+      record(4, Buffer.from('odd')),
+      record(5, Buffer.from('new3')),
+      record(6, Buffer.from('2')),
+    ]);
+    expect(result.events.map((e) => [e.position.offset, e.event])).toEqual([
+      [1, events[1]],
+      [2, events[0]],
+      [5, events[3]],
+      [6, events[2]],
+    ]);
+    expect(result.undecodable.map((letter) => [letter.position.offset, letter.detail])).toEqual([
+      [3, 'malformed-payload: truncated'],
+      [4, 'wrong-magic-byte: seen on the awaited path'],
+    ]);
+    expect(awaited).toEqual(['new1', 'odd', 'new3']);
+  });
+
   it('throws RegistryUnavailableError, not a dead letter, when the registry cannot be asked', async () => {
     const decoder = {
       decode: async () => {
