@@ -156,7 +156,7 @@ describe('recorded pipelines, projected', () => {
     ]);
   });
 
-  it('a step that keeps every sample and its id sends its outputs as "the inputs", and the views hold them in full', async () => {
+  it('a step that keeps every sample and its id (outputs sent as "the inputs") has its exact per-item provenance in the views', async () => {
     const items = Array.from({ length: 3000 }, (_, index) => ({ itemId: `kept-${index}` }));
     const run = await sdk()
       .producer.pipeline<Sample>({ job: 'decode', provenance: { maxRefsPerEvent: 1000 } })

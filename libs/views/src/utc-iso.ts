@@ -1,6 +1,8 @@
 const millisPerHour = 3_600_000;
-const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const threeDigits = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** 0–99 as two digits. */
+export const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** 0–999 as three digits. */
+export const threeDigits = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 
 /**
  * `new Date(epochMillis).toISOString()`, for instants in years 1–9999, six to nine times faster

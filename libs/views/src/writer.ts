@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { processedEventIdsOf, type DeadLetter, type EventOrigin, type ViewChanges } from '@strata/projection';
 import { quotedSchema } from './schema-name';
-import { UtcIsoFormatter } from './utc-iso';
+import { threeDigits, twoDigits, UtcIsoFormatter } from './utc-iso';
 
 /**
  * How a row field reaches a column: as a field of `COPY … FROM STDIN` text format, or, for the
@@ -273,7 +273,6 @@ function copyText(value: string, table: string, columnName: string): string {
   });
 }
 
-const twoDigits = (n: number) => String(n).padStart(2, '0');
 /** Between these, `toISOString` gives a form PostgreSQL reads as the same instant. */
 const firstMillisOfYear1 = -62_135_596_800_000;
 const firstMillisOfYear10000 = 253_402_300_800_000;
@@ -297,7 +296,7 @@ function copyTimestamp(epochMillis: number, table: string, columnName: string): 
   return (
     `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${twoDigits(date.getUTCMonth() + 1)}-` +
     `${twoDigits(date.getUTCDate())} ${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:` +
-    `${twoDigits(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')}+00${era}`
+    `${twoDigits(date.getUTCSeconds())}.${threeDigits(date.getUTCMilliseconds())}+00${era}`
   );
 }
 
