@@ -210,20 +210,17 @@ async function rebuildWithCli(
   knex: Knex,
 ): Promise<{ seconds: number; schema: string; rss: RssSampler }> {
   const buildName = 'bench';
-  const child = spawn(
-    process.execPath,
-    ['bin/strata.js', 'rebuild', '--as-of', 'latest', '--into', buildName],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: stack.databaseUrl,
-        STRATA_KAFKA_BROKERS: stack.brokers.join(','),
-        STRATA_SCHEMA_REGISTRY_URL: stack.registryUrl,
-        STRATA_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  // Run as an executable, as `npx strata` runs it: its first line gives node its flags.
+  const child = spawn('bin/strata.js', ['rebuild', '--as-of', 'latest', '--into', buildName], {
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      STRATA_KAFKA_BROKERS: stack.brokers.join(','),
+      STRATA_SCHEMA_REGISTRY_URL: stack.registryUrl,
+      STRATA_LOG_LEVEL: 'warn',
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -244,6 +244,6 @@ describe('infra/Dockerfile', () => {
   it('installs with npm ci on node:20-bookworm-slim and runs the strata CLI', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/strata\.js"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--max-semi-space-size=64", "bin\/strata\.js"\]$/m);
   });
 });

@@ -1,7 +1,16 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyChanges, type EventOrigin, type ItemRow, type ViewChanges } from '@strata/projection';
-import { applyChanges, createBuildSchema } from '@strata/views';
+import type { ArtifactRef } from '@strata/contracts';
+import {
+  artifactKeyOf,
+  emptyChanges,
+  HistoryBuilder,
+  StoredIdFilter,
+  type EventOrigin,
+  type ItemRow,
+  type ViewChanges,
+} from '@strata/projection';
+import { applyBatch, applyChanges, createBuildSchema } from '@strata/views';
 import { createTestDatabase } from './test-database';
 
 let knex: Knex;
@@ -190,5 +199,46 @@ describe('applyChanges writes rows with COPY', () => {
     for (let attempt = 0; attempt < 6; attempt++) expect(await countItems(knex, schema)).toBe(1);
     await knex.transaction((trx) => applyChanges(trx, schema, changesWithItems([itemRow(4, 'd', 4)])));
     expect(await countItems(knex, schema)).toBe(2);
+  });
+
+  describe('artifacts a rebuild claims as new are COPYed; another batch in flight with the same key upserts it', () => {
+    const corpus = (version: string): ArtifactRef => ({ kind: 'DATASET', id: 'corpus', version });
+    // Run 1 writes corpus@v2, run 2 (another batch, in flight at the same time) reads it.
+    const events = new HistoryBuilder()
+      .startRun('run-1')
+      .applyStep('run-1', 'clean-1', [corpus('v1')], [corpus('v2')])
+      .startRun('run-2')
+      .applyStep('run-2', 'clean-2', [corpus('v2')], [corpus('v3')]).events;
+    const firstRun = events.slice(0, 2);
+    const secondRun = events.slice(2);
+    const artifactKeys = async (schema: string) =>
+      (await knex(`${schema}.artifacts`).orderBy('artifact_key').pluck('artifact_key')) as string[];
+    const keysOf = (...versions: string[]) => versions.map((version) => artifactKeyOf(corpus(version)));
+
+    it('both commit and the shared key is one row', async () => {
+      const schema = await freshBuild();
+      const stored = new StoredIdFilter(100);
+      const first = await knex.transaction();
+      await applyBatch(first, schema, firstRun, stored);
+      // Waits on the first batch's uncommitted corpus@v2 rather than failing on it.
+      const second = knex.transaction((trx) => applyBatch(trx, schema, secondRun, stored));
+      await first.commit();
+      await second;
+      expect(await artifactKeys(schema)).toEqual(keysOf('v1', 'v2', 'v3'));
+    });
+
+    it('when the claiming batch rolls back, the other one writes the shared key', async () => {
+      const schema = await freshBuild();
+      const stored = new StoredIdFilter(100);
+      const first = await knex.transaction();
+      await applyBatch(first, schema, firstRun, stored);
+      const second = knex.transaction((trx) => applyBatch(trx, schema, secondRun, stored));
+      await first.rollback();
+      await second;
+      expect(await artifactKeys(schema)).toEqual(keysOf('v2', 'v3'));
+      // The first batch again (its retry): its keys are claimed already, so it upserts them.
+      await knex.transaction((trx) => applyBatch(trx, schema, firstRun, stored));
+      expect(await artifactKeys(schema)).toEqual(keysOf('v1', 'v2', 'v3'));
+    });
   });
 });

@@ -8,6 +8,7 @@ export { HistoryBuilder } from './testing/history-builder';
 export {
   StoredIdFilter,
   addStoredIds,
+  claimNewArtifactKeys,
   priorStateLookups,
   processedEventIdsOf,
   type StoredIdKind,

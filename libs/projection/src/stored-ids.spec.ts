@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { footprintOf } from './footprint';
 import { projectBatch } from './project';
-import { addStoredIds, priorStateLookups, StoredIdFilter } from './stored-ids';
+import { addStoredIds, claimNewArtifactKeys, priorStateLookups, StoredIdFilter } from './stored-ids';
 import { batchedHistoryArbitrary } from './testing/history-arbitrary';
 import { InMemoryViews } from './testing/in-memory-views';
-import type { BatchFootprint, PositionedEvent } from './types';
+import type { ArtifactRow, BatchFootprint, PositionedEvent } from './types';
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 
@@ -48,6 +48,41 @@ describe('StoredIdFilter', () => {
     const given = ids('event', 10_000);
     for (const id of given) filter.add('event', id);
     expect(given.every((id) => filter.mayContain('event', id))).toBe(true);
+  });
+});
+
+describe('claimNewArtifactKeys', () => {
+  const artifact = (artifactKey: string): ArtifactRow => ({
+    artifactKey,
+    kind: 'DATASET',
+    artifactId: artifactKey,
+    version: null,
+  });
+
+  it('gives each key to at most one batch, and never a key an earlier batch had', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(fc.constantFrom(...ids('corpus@v', 30)), { maxLength: 20 }), {
+          maxLength: 8,
+        }),
+        fc.boolean(),
+        (batches, tiny) => {
+          const filter = new StoredIdFilter(tiny ? 1 : 10_000);
+          const seen = new Set<string>();
+          for (const keys of batches) {
+            const claimed = claimNewArtifactKeys(filter, keys.map(artifact));
+            expect([...claimed].filter((key) => seen.has(key) || !keys.includes(key))).toEqual([]);
+            for (const key of keys) seen.add(key);
+          }
+        },
+      ),
+    );
+  });
+
+  it('claims every key of a first batch when the filter has room', () => {
+    const keys = ids('file', 500);
+    const claimed = claimNewArtifactKeys(new StoredIdFilter(10_000), keys.map(artifact));
+    expect([...claimed].sort()).toEqual([...keys].sort());
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   addStoredIds,
+  claimNewArtifactKeys,
   footprintOf,
   projectBatch,
   type PositionedEvent,
@@ -15,7 +16,8 @@ import { applyChanges } from './writer';
  * batch touches, project, write. Returns the changes so the caller can publish dead letters and
  * count. The caller advances its checkpoints in the same transaction. `stored`: the build's
  * {@link StoredIdFilter}, for a build the caller created empty and alone writes; the batch's ids
- * are added to it before the caller commits.
+ * are added to it before the caller commits, and the artifacts it proves new are COPYed rather
+ * than upserted.
  */
 export async function applyBatch(
   trx: Knex.Transaction,
@@ -25,7 +27,12 @@ export async function applyBatch(
 ): Promise<ViewChanges> {
   const prior = await loadPriorState(trx, schemaName, footprintOf(events), stored);
   const changes = projectBatch(events, prior);
-  if (stored) addStoredIds(stored, changes);
-  await applyChanges(trx, schemaName, changes);
+  if (!stored) {
+    await applyChanges(trx, schemaName, changes);
+    return changes;
+  }
+  const claimedArtifactKeys = claimNewArtifactKeys(stored, changes.artifacts);
+  addStoredIds(stored, changes);
+  await applyChanges(trx, schemaName, changes, claimedArtifactKeys);
   return changes;
 }

@@ -3,7 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { processedEventIdsOf, type DeadLetter, type EventOrigin, type ViewChanges } from '@strata/projection';
+import {
+  processedEventIdsOf,
+  type ArtifactRow,
+  type DeadLetter,
+  type EventOrigin,
+  type ViewChanges,
+} from '@strata/projection';
 import { quotedSchema } from './schema-name';
 import { threeDigits, twoDigits, UtcIsoFormatter } from './utc-iso';
 
@@ -65,7 +71,16 @@ function positionColumns<
 type InsertedChanges = Omit<ViewChanges, 'leaves' | 'skippedDuplicates'> & {
   leafRows: ViewChanges['leaves']['rows'];
   processedEventIds: string[];
+  /** Artifacts whose keys the batch claimed as new to the build (see {@link applyChanges}). */
+  claimedArtifacts: ArtifactRow[];
 };
+
+const artifactColumns: Column<ArtifactRow>[] = [
+  column('artifact_key', 'text', (row) => row.artifactKey),
+  column('kind', 'text', (row) => row.kind),
+  column('artifact_id', 'text', (row) => row.artifactId),
+  column('version', 'text', (row) => row.version),
+];
 
 /** Every table a batch inserts into, with its columns, in write order. */
 const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K][number]> } = {
@@ -182,14 +197,10 @@ const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K]
       ...originColumns(),
     ],
   },
+  claimedArtifacts: { table: 'artifacts', columns: artifactColumns },
   artifacts: {
     table: 'artifacts',
-    columns: [
-      column('artifact_key', 'text', (row) => row.artifactKey),
-      column('kind', 'text', (row) => row.kind),
-      column('artifact_id', 'text', (row) => row.artifactId),
-      column('version', 'text', (row) => row.version),
-    ],
+    columns: artifactColumns,
     onConflict: { clause: 'ON CONFLICT (artifact_key) DO NOTHING', key: (row) => row.artifactKey },
   },
   lineageEdges: {
@@ -394,15 +405,19 @@ async function insertRows<Row>(
   await trx.raw(insertStatement(schema, write), columnArrays);
 }
 
-/** Rows of `changes`, one COPY (artifacts: INSERT) per non-empty table, in the order of {@link tableWrites}. */
+/** Rows of `changes`, one COPY (shared artifacts: INSERT) per non-empty table, in the order of {@link tableWrites}. */
 async function insertAll(
   trx: Knex.Transaction,
   schema: string,
   changes: ViewChanges,
   tables: readonly (keyof InsertedChanges)[],
+  claimedArtifactKeys?: ReadonlySet<string>,
 ): Promise<void> {
+  const claimed = (row: ArtifactRow) => claimedArtifactKeys?.has(row.artifactKey) ?? false;
   const inserted: InsertedChanges = {
     ...changes,
+    claimedArtifacts: claimedArtifactKeys ? changes.artifacts.filter(claimed) : [],
+    artifacts: claimedArtifactKeys ? changes.artifacts.filter((row) => !claimed(row)) : changes.artifacts,
     leafRows: changes.leaves.rows,
     processedEventIds: tables.includes('processedEventIds') ? processedEventIdsOf(changes) : [],
   };
@@ -422,11 +437,15 @@ const eventRowTables = allTables.filter((table) => table !== 'leafRows' && table
  * batches may have written already: one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING), and
  * the leaf sets of touched items replaced by one DELETE plus one COPY. Must run in the transaction that
  * also advances the batch's checkpoints, so the effect on the views is exactly once.
+ * `claimedArtifactKeys`: keys of `changes.artifacts` that no other batch of the build has stored or
+ * will write before this one commits (claimNewArtifactKeys, for a build this process alone writes):
+ * those are COPYed too.
  */
 export async function applyChanges(
   trx: Knex.Transaction,
   schemaName: string,
   changes: ViewChanges,
+  claimedArtifactKeys?: ReadonlySet<string>,
 ): Promise<void> {
   const schema = quotedSchema(schemaName);
   if (changes.leaves.itemIds.length > 0) {
@@ -434,7 +453,7 @@ export async function applyChanges(
       changes.leaves.itemIds,
     ]);
   }
-  await insertAll(trx, schema, changes, allTables);
+  await insertAll(trx, schema, changes, allTables, claimedArtifactKeys);
 }
 
 /**
