@@ -131,7 +131,7 @@ export function addStoredIds(filter: StoredIdFilter, changes: ViewChanges): void
 /**
  * The keys of `artifacts` (one batch's, each once) that no earlier batch of the build stored or
  * claimed, which the writer may therefore COPY instead of upserting; all of them are added to the
- * filter in the same synchronous pass. Batches of two partitions are written at once and may share
+ * filter in the same synchronous pass. Batches of several partitions are written at once and may share
  * a new key (a dataset version one run writes and the next reads): only the first to be claimed
  * gets it, the other sees "maybe" and upserts, waiting for the first's commit.
  */
