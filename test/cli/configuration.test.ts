@@ -35,4 +35,18 @@ describe('strata CLI configuration', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/DATABASE_URL/);
   });
+
+  it.each([['projector'], ['rebuild', '--as-of', 'latest']])(
+    'strata %s refuses --concurrent-partitions outside 1-8, naming the flag',
+    async (...command) => {
+      for (const value of ['0', '9', 'two']) {
+        const { code, stderr } = await runCli([...command, '--concurrent-partitions', value]);
+        // Commander's usage error, before anything is connected to.
+        expect(code).toBe(1);
+        expect(stderr).toContain(
+          `option '--concurrent-partitions <n>' argument '${value}' is invalid. must be a whole number from 1 to 8`,
+        );
+      }
+    },
+  );
 });

@@ -99,10 +99,11 @@ describe('strata rebuild and verify', () => {
     // The live projector commits every batch durably; only a rebuild (below) does not wait for the WAL.
     expect(asynchronousCommits).toEqual([]);
 
-    // The same target again, through the library: the same checksum.
+    // The same target again, through the library and one partition at a time: the same checksum.
     const kafka = env.kafka;
     const again = await rebuild({
       kafka,
+      concurrentPartitions: 1,
       knex: env.knex,
       logger: silentLogger,
       name: 'at-v-again',
@@ -122,8 +123,16 @@ describe('strata rebuild and verify', () => {
     expect(again.build.target).toBe(`${vector},strata.snapshots:0=0`);
     expect(await checksumBuild(env.knex, again.build.schemaName)).toBe(firstPart.checksum);
 
-    // By time: ListOffsets by timestamp cuts the log where the first part ended.
-    await cli(['rebuild', '--as-of', firstPart.publishedBy.toISOString(), '--into', 'at-time']);
+    // By time: ListOffsets by timestamp cuts the log where the first part ended; eight partitions at once.
+    await cli([
+      'rebuild',
+      '--as-of',
+      firstPart.publishedBy.toISOString(),
+      '--into',
+      'at-time',
+      '--concurrent-partitions',
+      '8',
+    ]);
     expect(lastLine((await cli(['verify', '--build', 'at-time'])).stdout)).toBe(
       `checksum ${firstPart.checksum}`,
     );

@@ -39,3 +39,22 @@ export function portNumber(raw: string): number {
     throw new InvalidArgumentError('must be a port number 0-65535');
   return Number(raw);
 }
+
+/**
+ * At most this many batches in flight: each holds a connection of the process's knex pool (10),
+ * which also serves the checkpoint and live-build reads.
+ */
+const maxConcurrentPartitions = 8;
+
+/** `--concurrent-partitions` of the commands that project (projector, rebuild). */
+export function withConcurrentPartitionsOption(command: Command): Command {
+  return command.option(
+    '--concurrent-partitions <n>',
+    `partitions projected at once, each batch in its own transaction (1-${maxConcurrentPartitions}, default 3)`,
+    (raw: string) => {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > maxConcurrentPartitions)
+        throw new InvalidArgumentError(`must be a whole number from 1 to ${maxConcurrentPartitions}`);
+      return Number(raw);
+    },
+  );
+}

@@ -38,6 +38,8 @@ export interface StartProjectorOptions {
   host?: string;
   /** Bounds on one fetch, hence on one batch's transaction and on memory. */
   fetch?: FetchLimits;
+  /** Batches of different partitions in flight at once (see `ProjectionConsumerOptions`); default 3. */
+  concurrentPartitions?: number;
   /** How often the live build pointer is read, to follow a `strata rebuild --swap`; default 1000 ms. */
   liveBuildPollMs?: number;
 }
@@ -90,6 +92,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     topics: projectedTopics,
     schemaName: live.schemaName,
     fetch: options.fetch,
+    concurrentPartitions: options.concurrentPartitions,
     metrics: observability.metrics,
   });
   observability.metrics.watchConsumerLag(

@@ -28,6 +28,8 @@ export interface RebuildOptions {
   /** Make the build live once complete. */
   swap?: boolean;
   fetch?: FetchLimits;
+  /** Batches of different partitions in flight at once (see `ProjectionConsumerOptions`); default 3. */
+  concurrentPartitions?: number;
   now?: Date;
   /** Called once the ends are known (`done` 0) and after every batch; `total` = events up to the target. */
   onProgress?(progress: { done: number; total: number }): void;
@@ -77,6 +79,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     // Sized for every record to replay, each storing an eventId and up to two entity ids.
     storedIds: new StoredIdFilter(3 * total),
     fetch: options.fetch,
+    concurrentPartitions: options.concurrentPartitions,
     onBatch: (batch) => {
       records += batch.records;
       options.onProgress?.({ done: records, total });

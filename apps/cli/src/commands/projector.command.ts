@@ -3,13 +3,19 @@ import { createKnex, ensureDatabase } from '@strata/database';
 import { createLogger } from '@strata/logging';
 import { closeOnSignals } from '@strata/process';
 import { startProjector } from '../../../projector/src/start';
-import { configFrom, withConnectionOptions, type OverrideFlags } from '../options';
+import {
+  configFrom,
+  withConcurrentPartitionsOption,
+  withConnectionOptions,
+  type OverrideFlags,
+} from '../options';
 
 interface ProjectorFlags extends OverrideFlags {
   group: string;
   metricsPort: number;
   host: string;
   maxBatchBytes?: number;
+  concurrentPartitions?: number;
 }
 
 function port(raw: string): number {
@@ -33,7 +39,7 @@ export function kafkaEndpoints(config: ReturnType<typeof configFrom>) {
 }
 
 export function registerProjector(program: Command): void {
-  withConnectionOptions(program.command('projector'))
+  withConcurrentPartitionsOption(withConnectionOptions(program.command('projector')))
     .description('fold the event topics into the live views, exactly once, until stopped')
     .option('--group <id>', 'consumer group; instances sharing it split the partitions', 'strata-projector')
     .option('--metrics-port <port>', 'port of /health/live, /health/ready and /metrics', port, 9464)
@@ -56,6 +62,7 @@ export function registerProjector(program: Command): void {
         metricsPort: flags.metricsPort,
         host: flags.host,
         fetch: flags.maxBatchBytes ? { maxBytesPerPartition: flags.maxBatchBytes } : undefined,
+        concurrentPartitions: flags.concurrentPartitions,
       }).catch(async (error: unknown) => {
         await knex.destroy();
         throw error;

@@ -13,13 +13,19 @@ import {
   type RebuildTarget,
 } from '@strata/projector';
 import { InvalidAsOfError, parseAsOf } from '@strata/views';
-import { configFrom, withConnectionOptions, type OverrideFlags } from '../options';
+import {
+  configFrom,
+  withConcurrentPartitionsOption,
+  withConnectionOptions,
+  type OverrideFlags,
+} from '../options';
 import { kafkaEndpoints } from './projector.command';
 
 interface RebuildFlags extends OverrideFlags {
   asOf: string;
   into?: string;
   swap?: boolean;
+  concurrentPartitions?: number;
 }
 
 const asOfHelp = 'ISO time | offsets:<topic>:<partition>=<offset>,… (partitions not named: nothing) | latest';
@@ -52,7 +58,7 @@ export async function reportingUsageErrors(command: string, work: () => Promise<
 }
 
 export function registerRebuild(program: Command): void {
-  withConnectionOptions(program.command('rebuild'))
+  withConcurrentPartitionsOption(withConnectionOptions(program.command('rebuild')))
     .description('replay the topics from the start into a fresh build, up to a target, and stop')
     .requiredOption('--as-of <spec>', asOfHelp)
     .option('--into <name>', 'name of the new build (default rebuild-<UTC time>)')
@@ -82,6 +88,7 @@ export function registerRebuild(program: Command): void {
             target,
             name: flags.into,
             swap: flags.swap,
+            concurrentPartitions: flags.concurrentPartitions,
             projector: new BatchProjector({
               knex,
               decoder: new EventSerde({ registryUrl, logger }),
