@@ -214,14 +214,18 @@ describe('applyChanges writes rows with COPY', () => {
     const artifactKeys = async (schema: string) =>
       (await knex(`${schema}.artifacts`).orderBy('artifact_key').pluck('artifact_key')) as string[];
     const keysOf = (...versions: string[]) => versions.map((version) => artifactKeyOf(corpus(version)));
-
-    it('both commit and the shared key is one row', async () => {
-      const schema = await freshBuild();
-      const stored = new StoredIdFilter(100);
+    /** The first run's batch written in an open transaction, the second's started beside it. */
+    async function bothInFlight(schema: string, stored: StoredIdFilter) {
       const first = await knex.transaction();
       await applyBatch(first, schema, firstRun, stored);
       // Waits on the first batch's uncommitted corpus@v2 rather than failing on it.
       const second = knex.transaction((trx) => applyBatch(trx, schema, secondRun, stored));
+      return { first, second };
+    }
+
+    it('both commit and the shared key is one row', async () => {
+      const schema = await freshBuild();
+      const { first, second } = await bothInFlight(schema, new StoredIdFilter(100));
       await first.commit();
       await second;
       expect(await artifactKeys(schema)).toEqual(keysOf('v1', 'v2', 'v3'));
@@ -230,9 +234,7 @@ describe('applyChanges writes rows with COPY', () => {
     it('when the claiming batch rolls back, the other one writes the shared key', async () => {
       const schema = await freshBuild();
       const stored = new StoredIdFilter(100);
-      const first = await knex.transaction();
-      await applyBatch(first, schema, firstRun, stored);
-      const second = knex.transaction((trx) => applyBatch(trx, schema, secondRun, stored));
+      const { first, second } = await bothInFlight(schema, stored);
       await first.rollback();
       await second;
       expect(await artifactKeys(schema)).toEqual(keysOf('v2', 'v3'));
