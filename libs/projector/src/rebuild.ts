@@ -76,7 +76,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     endOffsets,
     // The build was just created, empty, under a name no other process writes to: a filter of the
     // ids this rebuild writes proves most lookups of its new events, items and labels unnecessary.
-    // Sized for every record to replay, each storing an eventId and up to two entity ids.
+    // Sized for every record to replay, each storing an eventId and up to two entity ids; a log of
+    // many artifact refs per step overfills it, which only makes more lookups and upserts "maybe".
     storedIds: new StoredIdFilter(3 * total),
     fetch: options.fetch,
     concurrentPartitions: options.concurrentPartitions,
