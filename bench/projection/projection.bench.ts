@@ -9,7 +9,8 @@
  * process of its own, RSS sampled from /proc) or `in-process` (the same BatchProjector fed the
  * same per-partition batches of Avro records in this process, without a broker);
  * BENCH_BATCH_BYTES, per-partition batch bytes in-process (default 1 MiB, the consumer's fetch
- * limit). See README.md.
+ * limit); BENCH_ROUNDS (default 3): rounds of projection then COPY, each into fresh schemas, judged
+ * on the median of their ratios. See README.md.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,9 +21,9 @@ import { EventSerde } from '@strata/contracts';
 import { createKnex, migrateLatest } from '@strata/database';
 import { createKafka, Topics } from '@strata/kafka';
 import { StoredIdFilter } from '@strata/projection';
-import { BatchProjector, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
+import { BatchProjector, dropBuild, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
 import { startTestStack, type TestStack } from '@strata/testing';
-import { createBuildSchema, quotedSchema } from '@strata/views';
+import { createBuildSchema, dropBuildSchema, quotedSchema } from '@strata/views';
 import { copyBaselineSeconds } from './copy-baseline';
 import { mixedHistory } from './mixed-history';
 import { RssSampler, rssOfProcess } from './rss-sampler';
@@ -30,6 +31,7 @@ import { RssSampler, rssOfProcess } from './rss-sampler';
 const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const mode = process.env.BENCH_MODE ?? 'kafka';
 const batchBytes = Number(process.env.BENCH_BATCH_BYTES ?? 2 ** 20);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const limit = 0.5;
 /** Partitions per topic; the generator routes by key over this many, as the producer's partitioner would. */
 const partitions = 6;
@@ -208,8 +210,8 @@ async function committedEvents(knex: Knex, buildName: string): Promise<number> {
 async function rebuildWithCli(
   stack: TestStack,
   knex: Knex,
+  buildName: string,
 ): Promise<{ seconds: number; schema: string; rss: RssSampler }> {
-  const buildName = 'bench';
   // Run as an executable, as `npx strata` runs it: its first line gives node its flags.
   const child = spawn('bin/strata.js', ['rebuild', '--as-of', 'latest', '--into', buildName], {
     env: {
@@ -250,9 +252,68 @@ async function rebuildWithCli(
   return { seconds: Number(replayed[2]), schema: schema[1], rss };
 }
 
+interface RoundResult {
+  projectionRate: number;
+  copyRate: number;
+  ratio: number;
+}
+
+/**
+ * One round: a projection into a fresh schema, then the COPY ceiling of its rows into another, back
+ * to back so that both see the machine in the same state; both schemas are dropped after.
+ */
+async function measureRound(
+  stack: TestStack,
+  knex: Knex,
+  serde: EventSerde,
+  round: number,
+): Promise<RoundResult> {
+  let projection: { seconds: number; schema: string; rss: RssSampler };
+  if (mode === 'kafka') {
+    projection = await rebuildWithCli(stack, knex, `bench-${round}`);
+  } else {
+    const rss = new RssSampler();
+    const schema = `build_in_process_${round}`;
+    const seconds = await projectInProcess(knex, serde, schema, rss);
+    rss.stop();
+    projection = { seconds, schema, rss };
+  }
+  const copied = `build_copied_${round}`;
+  await createBuildSchema(knex, copied);
+  const copySeconds = copyBaselineSeconds(stack.databaseUrl, projection.schema, copied);
+  const projectionRate = totalEvents / projection.seconds;
+  const copyRate = totalEvents / copySeconds;
+  console.log(
+    mode === 'kafka'
+      ? `strata rebuild (fetch, decode, project, write, checkpoint; one transaction per batch), its own timing:`
+      : `projection (decode, project, write, checkpoint; one transaction per batch):`,
+  );
+  console.log(`  ${projectionRate.toFixed(0)} events/s (${projection.seconds.toFixed(1)} s)`);
+  console.log(`COPY of the same event rows into the same tables (psql \\copy FROM file, one transaction):`);
+  console.log(`  ${copyRate.toFixed(0)} events/s (${copySeconds.toFixed(1)} s)`);
+  console.log(
+    mode === 'kafka'
+      ? `projector peak RSS ${mib(projection.rss.peak())} (the strata rebuild process)`
+      : `projector peak RSS ${mib(projection.rss.peak())} (generator, encoder and projector in one process)`,
+  );
+  console.log(`round ${round} ratio ${(projectionRate / copyRate).toFixed(3)}`);
+  if (mode === 'kafka') await dropBuild(knex, `bench-${round}`);
+  else await dropBuildSchema(knex, projection.schema);
+  await dropBuildSchema(knex, copied);
+  return { projectionRate, copyRate, ratio: projectionRate / copyRate };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
 async function main(): Promise<void> {
   if (!Number.isInteger(totalEvents) || totalEvents < 1)
     throw new RangeError(`BENCH_EVENTS must be a positive integer, got ${process.env.BENCH_EVENTS}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new RangeError(`BENCH_ROUNDS must be a positive integer, got ${process.env.BENCH_ROUNDS}`);
   if (mode !== 'kafka' && mode !== 'in-process')
     throw new RangeError(`BENCH_MODE must be kafka or in-process, got ${mode}`);
   const stack = await startTestStack({ label: 'bench_projection' });
@@ -266,7 +327,6 @@ async function main(): Promise<void> {
         ? `rebuild of ${totalEvents} mixed events from Kafka (embedded broker): \`strata rebuild --as-of latest\` in its own process`
         : `projection of ${totalEvents} mixed events in-process (BatchProjector, no broker), batches of ≤ ${mib(batchBytes)} per partition`,
     );
-    let projection: { seconds: number; schema: string; rss: RssSampler };
     if (mode === 'kafka') {
       await publish(
         createKafka({
@@ -276,33 +336,21 @@ async function main(): Promise<void> {
         }),
         serde,
       );
-      projection = await rebuildWithCli(stack, knex);
-    } else {
-      const rss = new RssSampler();
-      const seconds = await projectInProcess(knex, serde, 'build_in_process', rss);
-      rss.stop();
-      projection = { seconds, schema: 'build_in_process', rss };
     }
-
-    await createBuildSchema(knex, 'build_copied');
-    const copySeconds = copyBaselineSeconds(stack.databaseUrl, projection.schema, 'build_copied');
-    const projectionRate = totalEvents / projection.seconds;
-    const copyRate = totalEvents / copySeconds;
-    const ratio = projectionRate / copyRate;
+    const results: RoundResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      console.log(`\nround ${round} of ${rounds}`);
+      results.push(await measureRound(stack, knex, serde, round));
+    }
+    const ratio = median(results.map((result) => result.ratio));
     console.log(
-      mode === 'kafka'
-        ? `\nstrata rebuild (fetch, decode, project, write, checkpoint; one transaction per batch), its own timing:`
-        : `\nprojection (decode, project, write, checkpoint; one transaction per batch):`,
+      `\n${rounds} round(s): projection ${results.map((r) => r.projectionRate.toFixed(0)).join(' / ')} events/s, ` +
+        `COPY ${results.map((r) => r.copyRate.toFixed(0)).join(' / ')} events/s, ` +
+        `ratios ${results.map((r) => r.ratio.toFixed(3)).join(' / ')}`,
     );
-    console.log(`  ${projectionRate.toFixed(0)} events/s (${projection.seconds.toFixed(1)} s)`);
-    console.log(`COPY of the same event rows into the same tables (psql \\copy FROM file, one transaction):`);
-    console.log(`  ${copyRate.toFixed(0)} events/s (${copySeconds.toFixed(1)} s)`);
     console.log(
-      mode === 'kafka'
-        ? `projector peak RSS ${mib(projection.rss.peak())} (the strata rebuild process)`
-        : `projector peak RSS ${mib(projection.rss.peak())} (generator, encoder and projector in one process)`,
+      `ratio ${ratio.toFixed(2)} (median of ${rounds} round(s); limit ${limit}) ${ratio >= limit ? 'PASS' : 'FAIL'}`,
     );
-    console.log(`ratio ${ratio.toFixed(2)} (limit ${limit}) ${ratio >= limit ? 'PASS' : 'FAIL'}`);
   } finally {
     await knex.destroy();
     await stack.stop();
