@@ -24,6 +24,7 @@ import { StoredIdFilter } from '@strata/projection';
 import { BatchProjector, dropBuild, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
 import { startTestStack, type TestStack } from '@strata/testing';
 import { createBuildSchema, dropBuildSchema, quotedSchema } from '@strata/views';
+import { median } from '../statistics';
 import { copyBaselineSeconds } from './copy-baseline';
 import { mixedHistory } from './mixed-history';
 import { RssSampler, rssOfProcess } from './rss-sampler';
@@ -302,12 +303,6 @@ async function measureRound(
   await dropBuildSchema(knex, copied);
   return { projectionRate, copyRate, ratio: projectionRate / copyRate };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main(): Promise<void> {
   if (!Number.isInteger(totalEvents) || totalEvents < 1)

@@ -35,6 +35,7 @@ import { createKnex, migrateLatest } from '@strata/database';
 import { createTestDatabase } from '@strata/testing';
 import { ensureStrataTopics } from '../../test/sdk/support/topics';
 import { startGateway } from '../../apps/gateway/src/start';
+import { median } from '../statistics';
 import type { RunRequest, RunResult } from './pipeline-run';
 
 function argument(name: string, fallback: string): string {
@@ -62,10 +63,6 @@ async function measuredRun(request: RunRequest): Promise<RunResult> {
 }
 
 const minimum = (values: number[]) => Math.min(...values);
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /**
  * Runs the pipeline without and with provenance, `rounds` times each, alternating which goes first;

@@ -27,12 +27,8 @@ export async function applyBatch(
 ): Promise<ViewChanges> {
   const prior = await loadPriorState(trx, schemaName, footprintOf(events), stored);
   const changes = projectBatch(events, prior);
-  if (!stored) {
-    await applyChanges(trx, schemaName, changes);
-    return changes;
-  }
-  const claimedArtifactKeys = claimNewArtifactKeys(stored, changes.artifacts);
-  addStoredIds(stored, changes);
+  const claimedArtifactKeys = stored && claimNewArtifactKeys(stored, changes.artifacts);
+  if (stored) addStoredIds(stored, changes);
   await applyChanges(trx, schemaName, changes, claimedArtifactKeys);
   return changes;
 }

@@ -413,11 +413,14 @@ async function insertAll(
   tables: readonly (keyof InsertedChanges)[],
   claimedArtifactKeys?: ReadonlySet<string>,
 ): Promise<void> {
-  const claimed = (row: ArtifactRow) => claimedArtifactKeys?.has(row.artifactKey) ?? false;
+  const claimedArtifacts: ArtifactRow[] = [];
+  const sharedArtifacts: ArtifactRow[] = [];
+  for (const row of changes.artifacts)
+    (claimedArtifactKeys?.has(row.artifactKey) ? claimedArtifacts : sharedArtifacts).push(row);
   const inserted: InsertedChanges = {
     ...changes,
-    claimedArtifacts: claimedArtifactKeys ? changes.artifacts.filter(claimed) : [],
-    artifacts: claimedArtifactKeys ? changes.artifacts.filter((row) => !claimed(row)) : changes.artifacts,
+    claimedArtifacts,
+    artifacts: sharedArtifacts,
     leafRows: changes.leaves.rows,
     processedEventIds: tables.includes('processedEventIds') ? processedEventIdsOf(changes) : [],
   };
