@@ -95,7 +95,7 @@ describe('as of a point of the log', () => {
   it('answers from the live views exactly what a rebuild to that point gives', async () => {
     await fc.assert(
       fc.asyncProperty(
-        historyArbitrary({ maxCommands: 40, crossItemFaults: false }).chain((events) =>
+        historyArbitrary({ maxCommands: 40, crossPartitionFaults: false }).chain((events) =>
           fc.record({
             events: fc.constant(events),
             asOf: pointArbitrary(events),

@@ -28,7 +28,7 @@ const pick = fc.nat({ max: 50 });
 const mostlyValid = <T>(...faults: T[]) =>
   fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...faults) });
 
-const commandArbitrary = (crossItemFaults: boolean) =>
+const commandArbitrary = (crossPartitionFaults: boolean) =>
   fc.oneof(
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('register' as const), item }) },
     {
@@ -47,7 +47,7 @@ const commandArbitrary = (crossItemFaults: boolean) =>
         kind: fc.constant('correct' as const),
         item,
         parents: fc.array(pick, { minLength: 1, maxLength: 3 }),
-        fault: crossItemFaults
+        fault: crossPartitionFaults
           ? mostlyValid('noParents', 'unknownParent', 'foreignParent', 'self', 'reuseId')
           : mostlyValid('noParents', 'unknownParent', 'self', 'reuseId'),
       }),
@@ -59,7 +59,7 @@ const commandArbitrary = (crossItemFaults: boolean) =>
         item,
         pick,
         verdict: fc.constantFrom('APPROVED' as const, 'REJECTED' as const),
-        fault: crossItemFaults ? mostlyValid('unknownLabel', 'wrongItem') : mostlyValid('unknownLabel'),
+        fault: crossPartitionFaults ? mostlyValid('unknownLabel', 'wrongItem') : mostlyValid('unknownLabel'),
       }),
     },
     {
@@ -68,7 +68,7 @@ const commandArbitrary = (crossItemFaults: boolean) =>
         kind: fc.constant('retract' as const),
         item,
         pick,
-        fault: crossItemFaults ? mostlyValid('unknownLabel', 'wrongItem') : mostlyValid('unknownLabel'),
+        fault: crossPartitionFaults ? mostlyValid('unknownLabel', 'wrongItem') : mostlyValid('unknownLabel'),
       }),
     },
     {
@@ -98,7 +98,7 @@ const commandArbitrary = (crossItemFaults: boolean) =>
 
 type Command = ReturnType<typeof commandArbitrary> extends fc.Arbitrary<infer C> ? C : never;
 
-function historyOf(commands: Command[]): PositionedEvent[] {
+function historyOf(commands: Command[], crossPartitionFaults: boolean): PositionedEvent[] {
   // Most items exist from the start so most label events are about registered items.
   const history = new HistoryBuilder()
     .registerItem(itemIdOf(0))
@@ -154,7 +154,7 @@ function historyOf(commands: Command[]): PositionedEvent[] {
       case 'step':
         history.applyStep(
           `run-${c.run}`,
-          `step-${c.step}`,
+          crossPartitionFaults ? `step-${c.step}` : `step-${c.run}-${c.step}`,
           c.inputs.map(artifactOf),
           c.outputs.map(artifactOf),
         );
@@ -173,15 +173,19 @@ function historyOf(commands: Command[]): PositionedEvent[] {
 export interface HistoryOptions {
   maxCommands?: number;
   /**
-   * Events naming another item's labels (foreign parents, reviews or retractions under the wrong
-   * item). Their dead-letter reason depends on whether the other item's partition has been read
-   * that far, so tests comparing different interleavings of partitions turn them off.
+   * Events naming what lives on another partition: another item's labels (foreign parents, reviews
+   * or retractions under the wrong item) and a step id another run already used. Whether they are
+   * dead-lettered, and which of two runs keeps a step id, depends on how far the other partition
+   * has been read, so tests comparing different interleavings of partitions turn them off (step
+   * ids are then unique per run; duplicates within a run remain).
    */
-  crossItemFaults?: boolean;
+  crossPartitionFaults?: boolean;
 }
 
-export const historyArbitrary = ({ maxCommands = 60, crossItemFaults = true }: HistoryOptions = {}) =>
-  fc.array(commandArbitrary(crossItemFaults), { maxLength: maxCommands, size: 'medium' }).map(historyOf);
+export const historyArbitrary = ({ maxCommands = 60, crossPartitionFaults = true }: HistoryOptions = {}) =>
+  fc
+    .array(commandArbitrary(crossPartitionFaults), { maxLength: maxCommands, size: 'medium' })
+    .map((commands) => historyOf(commands, crossPartitionFaults));
 
 /** A history with random cut points: the batches a consumer might have fetched it in. */
 export const batchedHistoryArbitrary = (options: HistoryOptions = {}) =>
