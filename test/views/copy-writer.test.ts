@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactRef } from '@strata/contracts';
 import {
   artifactKeyOf,
+  claimNewArtifactKeys,
   emptyChanges,
   HistoryBuilder,
   StoredIdFilter,
@@ -242,5 +243,46 @@ describe('applyChanges writes rows with COPY', () => {
       await knex.transaction((trx) => applyBatch(trx, schema, firstRun, stored));
       expect(await artifactKeys(schema)).toEqual(keysOf('v1', 'v2', 'v3'));
     });
+
+    /** The connections waiting for a lock: a transaction blocked on another's uncommitted key. */
+    const lockWaits = async () =>
+      Number(
+        (
+          await knex.raw(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          )
+        ).rows[0].n,
+      );
+
+    it.each(['still open', 'committed'])(
+      'when the other batch upserted the claimed key first (%s), the claiming COPY gives way to an upsert',
+      async (otherState) => {
+        const schema = await freshBuild();
+        const stored = new StoredIdFilter(100);
+        // The first run's batch is projected and claims corpus@v1 and @v2 …
+        const firstChanges: ViewChanges = {
+          ...emptyChanges(),
+          artifacts: [corpus('v1'), corpus('v2')].map((ref) => ({
+            artifactKey: artifactKeyOf(ref),
+            kind: ref.kind,
+            artifactId: ref.id,
+            version: ref.version,
+          })),
+        };
+        const claimed = claimNewArtifactKeys(stored, firstChanges.artifacts);
+        expect([...claimed].sort()).toEqual(keysOf('v1', 'v2'));
+        // … but the second run's batch, projected after it, reaches the database first.
+        const second = await knex.transaction();
+        await applyBatch(second, schema, secondRun, stored);
+        if (otherState === 'committed') await second.commit();
+        const first = knex.transaction((trx) => applyChanges(trx, schema, firstChanges, claimed));
+        if (otherState === 'still open') {
+          await expect.poll(lockWaits).toBe(1);
+          await second.commit();
+        }
+        await first;
+        expect(await artifactKeys(schema)).toEqual(keysOf('v1', 'v2', 'v3'));
+      },
+    );
   });
 });

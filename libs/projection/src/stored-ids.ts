@@ -133,7 +133,8 @@ export function addStoredIds(filter: StoredIdFilter, changes: ViewChanges): void
  * claimed, which the writer may therefore COPY instead of upserting; all of them are added to the
  * filter in the same synchronous pass. Batches of several partitions are written at once and may share
  * a new key (a dataset version one run writes and the next reads): only the first to be claimed
- * gets it, the other sees "maybe" and upserts, waiting for the first's commit.
+ * gets it, the other sees "maybe" and upserts. Either write may reach the key first: the writer's
+ * COPY of claimed keys gives way to an upsert when it finds the key taken.
  */
 export function claimNewArtifactKeys(filter: StoredIdFilter, artifacts: readonly ArtifactRow[]): Set<string> {
   const claimed = new Set<string>();

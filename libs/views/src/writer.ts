@@ -399,10 +399,41 @@ async function insertRows<Row>(
   // Batches of different partitions are written concurrently and may share keys: each waits on the
   // other's uncommitted key. Inserting in one global key order makes that a queue, never a
   // deadlock (which would only cost a retry).
-  const key = write.onConflict.key;
-  const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sorted = inKeyOrder(rows, write.onConflict.key);
   const columnArrays = write.columns.map((c) => sorted.map((row) => c.value(row))) as Knex.RawBinding[];
   await trx.raw(insertStatement(schema, write), columnArrays);
+}
+
+const inKeyOrder = <Row>(rows: readonly Row[], key: (row: Row) => string): Row[] =>
+  [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+const uniqueViolation = '23505';
+
+/**
+ * Artifacts the batch claimed as new ({@link applyChanges}), COPYed in key order under a savepoint.
+ * The claim is made when the batch is projected, its rows are written later: another batch in
+ * flight that found the key claimed upserts it, and its INSERT can reach the key first. The COPY
+ * then fails on the key (once that batch committed; it waits while it has not): it is undone to
+ * the savepoint and the rows are upserted instead. Key order, as in the upserts, makes batches
+ * that wait on each other's keys a queue rather than a deadlock.
+ */
+async function copyClaimedArtifacts(trx: Knex.Transaction, schema: string, rows: readonly ArtifactRow[]) {
+  if (rows.length === 0) return;
+  await trx.raw('SAVEPOINT claimed_artifacts');
+  try {
+    await copyRows(
+      trx,
+      schema,
+      tableWrites.claimedArtifacts,
+      inKeyOrder(rows, (row) => row.artifactKey),
+    );
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
+    await trx.raw('ROLLBACK TO SAVEPOINT claimed_artifacts');
+    await insertRows(trx, schema, tableWrites.artifacts, rows);
+    return;
+  }
+  await trx.raw('RELEASE SAVEPOINT claimed_artifacts');
 }
 
 /** Rows of `changes`, one COPY (shared artifacts: INSERT) per non-empty table, in the order of {@link tableWrites}. */
@@ -424,8 +455,10 @@ async function insertAll(
     leafRows: changes.leaves.rows,
     processedEventIds: tables.includes('processedEventIds') ? processedEventIdsOf(changes) : [],
   };
-  for (const key of tables)
-    await insertRows(trx, schema, tableWrites[key] as TableWrite<unknown>, inserted[key]);
+  for (const key of tables) {
+    if (key === 'claimedArtifacts') await copyClaimedArtifacts(trx, schema, inserted.claimedArtifacts);
+    else await insertRows(trx, schema, tableWrites[key] as TableWrite<unknown>, inserted[key]);
+  }
 }
 
 const allTables = Object.keys(tableWrites) as (keyof InsertedChanges)[];
@@ -440,9 +473,9 @@ const eventRowTables = allTables.filter((table) => table !== 'leafRows' && table
  * batches may have written already: one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING), and
  * the leaf sets of touched items replaced by one DELETE plus one COPY. Must run in the transaction that
  * also advances the batch's checkpoints, so the effect on the views is exactly once.
- * `claimedArtifactKeys`: keys of `changes.artifacts` that no other batch of the build has stored or
- * will write before this one commits (claimNewArtifactKeys, for a build this process alone writes):
- * those are COPYed too.
+ * `claimedArtifactKeys`: keys of `changes.artifacts` that no other batch of the build had stored
+ * or claimed when this one was projected (claimNewArtifactKeys, for a build this process alone
+ * writes): those are COPYed too, falling back to the upsert if another batch wrote one meanwhile.
  */
 export async function applyChanges(
   trx: Knex.Transaction,
