@@ -170,14 +170,12 @@ async function publish(kafka: Kafka, serde: EventSerde): Promise<void> {
   const started = performance.now();
   try {
     for await (const chunk of encodedLog(serde)) {
-      const byTopic = new Map<
-        string,
-        { key: string; value: Buffer; partition: number; timestamp: string }[]
-      >();
+      const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
       for (const { topic, partition, key, record } of chunk) {
         const messages = byTopic.get(topic) ?? [];
         byTopic.set(topic, messages);
-        messages.push({ key, value: record.value!, partition, timestamp: record.timestamp });
+        // No timestamp: the broker's records carry the time of sending, as StrataProducer's do.
+        messages.push({ key, value: record.value!, partition });
       }
       await producer.sendBatch({
         acks: -1,
