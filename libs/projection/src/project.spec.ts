@@ -62,9 +62,27 @@ describe('projectBatch leaf semantics', () => {
     const changes = projectBatch(events, new InMemoryViews().priorFor(footprintOf(events)));
     expect(changes.deadLetters).toEqual([]);
     expect(changes.labelEdges.map(({ childId, parentId }) => [childId, parentId])).toEqual([['b', 'a']]);
+    // The item had no labels before the batch, so no leaves stored to replace: its rows are new.
     expect(changes.leaves).toEqual({
-      itemIds: ['i'],
+      replacedItemIds: [],
       rows: [{ itemId: 'i', labelId: 'b', task: 'class', latestVerdict: null }],
+    });
+  });
+
+  it('replaces the stored leaves of an item that had labels before the batch, and only of such items', () => {
+    const history = new HistoryBuilder().registerItem('i').createLabel('i', 'a').registerItem('j');
+    const views = new InMemoryViews();
+    views.apply(projectBatch(history.events, views.priorFor(footprintOf(history.events))));
+    const later = history.events.length;
+    history.correctLabel('i', 'b', ['a']).createLabel('j', 'x');
+    const events = history.events.slice(later);
+    const changes = projectBatch(events, views.priorFor(footprintOf(events)));
+    expect(changes.leaves).toEqual({
+      replacedItemIds: ['i'],
+      rows: [
+        { itemId: 'i', labelId: 'b', task: 'class', latestVerdict: null },
+        { itemId: 'j', labelId: 'x', task: 'class', latestVerdict: null },
+      ],
     });
   });
 
@@ -171,15 +189,20 @@ describe('projectBatch against the reference fold', () => {
       fc.property(batchedHistoryArbitrary(), ({ events, batches }) => {
         const reference = referenceFold(events);
         const views = projectInBatches(batches);
+        // An item without leaves may be absent or hold an empty list: both are no rows.
         const projectedLeaves = new Map(
-          [...views.leaves].map(([itemId, leaves]) => [
-            itemId,
-            leaves
-              .map(({ labelId, task, latestVerdict }) => ({ labelId, task, latestVerdict }))
-              .sort((a, b) => (a.labelId < b.labelId ? -1 : 1)),
-          ]),
+          [...views.leaves]
+            .filter(([, leaves]) => leaves.length > 0)
+            .map(([itemId, leaves]) => [
+              itemId,
+              leaves
+                .map(({ labelId, task, latestVerdict }) => ({ labelId, task, latestVerdict }))
+                .sort((a, b) => (a.labelId < b.labelId ? -1 : 1)),
+            ]),
         );
-        expect(projectedLeaves).toEqual(reference.leavesByItem);
+        expect(projectedLeaves).toEqual(
+          new Map([...reference.leavesByItem].filter(([, leaves]) => leaves.length > 0)),
+        );
         expect(views.deadLetters.map(({ eventId, reason }) => ({ eventId, reason }))).toEqual(
           reference.deadLetters,
         );

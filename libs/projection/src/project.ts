@@ -46,7 +46,7 @@ export function emptyChanges(): ViewChanges {
     labelEdges: [],
     labelReviews: [],
     labelRetractions: [],
-    leaves: { itemIds: [], rows: [] },
+    leaves: { replacedItemIds: [], rows: [] },
     runs: [],
     runCompletions: [],
     runSteps: [],
@@ -72,10 +72,13 @@ class BatchProjector {
   private readonly state: BatchState;
   private readonly changes = emptyChanges();
   private readonly itemsWithNewLeaves = new Set<string>();
+  /** Items with labels stored before the batch: the only ones that may have leaves stored. */
+  private readonly itemsWithStoredLabels: Set<string>;
   private readonly newArtifactKeys = new Set<string>();
 
   constructor(prior: PriorStateData) {
     this.state = new BatchState(prior);
+    this.itemsWithStoredLabels = new Set(prior.labels.map((label) => label.itemId));
   }
 
   project(events: readonly PositionedEvent[]): ViewChanges {
@@ -383,7 +386,7 @@ class BatchProjector {
   private recomputeLeaves(): void {
     const { leaves } = this.changes;
     for (const itemId of this.itemsWithNewLeaves) {
-      leaves.itemIds.push(itemId);
+      if (this.itemsWithStoredLabels.has(itemId)) leaves.replacedItemIds.push(itemId);
       for (const leaf of leavesOf(this.state.labelsByItem.get(itemId) ?? [])) {
         leaves.rows.push({
           itemId,

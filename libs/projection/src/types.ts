@@ -238,8 +238,10 @@ export interface SnapshotRow {
 }
 
 /**
- * Everything one batch changes in the views. All arrays are inserts, except `leaves`, which
- * replaces the whole leaf set of each item in `leaves.itemIds` by the rows in `leaves.rows`.
+ * Everything one batch changes in the views. All arrays are inserts, except `leaves`: the stored
+ * leaf sets of the items in `leaves.replacedItemIds` are deleted, then `leaves.rows` inserted —
+ * the new leaf sets of those items and of items labelled for the first time, which have none
+ * stored (only items with labels before the batch are replaced, so their deletes are skipped).
  */
 export interface ViewChanges {
   items: ItemRow[];
@@ -248,7 +250,7 @@ export interface ViewChanges {
   labelEdges: LabelEdgeRow[];
   labelReviews: LabelReviewRow[];
   labelRetractions: LabelRetractionRow[];
-  leaves: { itemIds: string[]; rows: LeafRow[] };
+  leaves: { replacedItemIds: string[]; rows: LeafRow[] };
   runs: RunRow[];
   runCompletions: RunCompletionRow[];
   runSteps: RunStepRow[];

@@ -484,9 +484,9 @@ export async function applyChanges(
   claimedArtifactKeys?: ReadonlySet<string>,
 ): Promise<void> {
   const schema = quotedSchema(schemaName);
-  if (changes.leaves.itemIds.length > 0) {
+  if (changes.leaves.replacedItemIds.length > 0) {
     await trx.raw(`DELETE FROM ${schema}.label_leaves WHERE item_id IN (SELECT unnest(?::text[]))`, [
-      changes.leaves.itemIds,
+      changes.leaves.replacedItemIds,
     ]);
   }
   await insertAll(trx, schema, changes, allTables, claimedArtifactKeys);

@@ -65,8 +65,12 @@ export class InMemoryViews {
     for (const { labelId, verdict } of changes.labelReviews)
       this.update(labelId, () => ({ latestVerdict: verdict }));
     for (const { labelId } of changes.labelRetractions) this.update(labelId, () => ({ retracted: true }));
-    for (const itemId of changes.leaves.itemIds) this.leaves.set(itemId, []);
-    for (const leaf of changes.leaves.rows) this.leaves.get(leaf.itemId)?.push(leaf);
+    for (const itemId of changes.leaves.replacedItemIds) this.leaves.set(itemId, []);
+    for (const leaf of changes.leaves.rows) {
+      const leaves = this.leaves.get(leaf.itemId) ?? [];
+      leaves.push(leaf);
+      this.leaves.set(leaf.itemId, leaves);
+    }
     for (const { runId } of changes.runs) this.runs.set(runId, { completed: false });
     for (const { runId } of changes.runCompletions) this.runs.set(runId, { completed: true });
     for (const { stepId } of changes.runSteps) this.stepIds.add(stepId);
