@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { packItemRefs, packedItemRefsProblems } from '@strata/contracts';
 import { ProvenanceRecorder, provenancePairs, type ProvenanceChunk } from './provenance';
 
 function recorder(maxRefs = 1000, maxChars = 1_000_000) {
@@ -80,5 +82,48 @@ describe('ProvenanceRecorder', () => {
     provenance.recordOne(42, 'x');
     provenance.flush();
     expect(chunks[0]).toMatchObject({ inputs: [], outputs: ['x'], groups: [0, 1, 1] });
+  });
+
+  it('keeps the exact pairing of any sequence of samples, in well-formed chunks within the limits', () => {
+    const id = fc.oneof(
+      fc.constantFrom('a', 'b', 'c', ''),
+      fc.string({ maxLength: 6, unit: 'binary' }).filter((text) => !text.includes('\u0000')),
+    );
+    const sample = fc.oneof(id, fc.constant(42), fc.array(id, { maxLength: 3 }));
+    const step = fc.oneof(
+      fc.record({ input: sample, output: sample }),
+      id.map((same) => ({ input: same, output: same })),
+      fc.record({ input: sample, outputs: fc.array(sample, { maxLength: 3 }) }),
+    );
+    const idsIn = (value: unknown): string[] =>
+      Array.isArray(value) ? value.flatMap(idsIn) : typeof value === 'string' && value !== '' ? [value] : [];
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.integer({ min: 2, max: 12 }), (steps, maxRefs) => {
+        const maxChars = maxRefs * 4;
+        const { chunks, recorder: provenance } = recorder(maxRefs, maxChars);
+        const expected: [string, string][] = [];
+        for (const recorded of steps) {
+          const outputs = 'outputs' in recorded ? recorded.outputs : [recorded.output];
+          for (const input of idsIn(recorded.input))
+            for (const output of outputs.flatMap(idsIn)) expected.push([input, output]);
+          if ('outputs' in recorded) provenance.record(recorded.input, recorded.outputs);
+          else provenance.recordOne(recorded.input, recorded.output);
+        }
+        provenance.flush();
+        expect(chunks.flatMap((chunk) => provenancePairs(chunk))).toEqual(expected);
+        expect(chunks.map((chunk) => chunk.index)).toEqual(chunks.map((_, index) => index));
+        for (const chunk of chunks) {
+          expect(packedItemRefsProblems(packItemRefs(chunk.inputs, chunk.outputs))).toEqual([]);
+          const refs = [...chunk.inputs, ...chunk.outputs];
+          const chars = refs.reduce((sum, ref) => sum + ref.length + 1, 0);
+          // Only a group that alone exceeds the limits may make a chunk that does.
+          let groupsWithRefs = 0;
+          for (let at = 0; at < chunk.groups.length; at += 3)
+            if (chunk.groups[at] + chunk.groups[at + 1] > 0) groupsWithRefs += chunk.groups[at + 2];
+          if (groupsWithRefs > 1) expect(refs.length <= maxRefs && chars <= maxChars).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
