@@ -41,6 +41,7 @@ const hostileStrings = [
   '\\',
   'trailing tab\t',
   'unicode: é ß 漢字 𝄞 👩‍👩‍👧 \u200b \u2028 \ufeff',
+  'unicode beside escapes: é\t漢字\n𝄞\\N\r',
   'quotes \' " and , ; | delimiters',
 ];
 

@@ -11,7 +11,7 @@ import {
   type ViewChanges,
 } from '@strata/projection';
 import { quotedSchema } from './schema-name';
-import { threeDigits, twoDigits, UtcIsoFormatter } from './utc-iso';
+import { CopyTextWriter } from './copy-text';
 
 /**
  * How a row field reaches a column: as a field of `COPY … FROM STDIN` text format, or, for the
@@ -270,98 +270,35 @@ function insertStatement<Row>(schema: string, write: TableWrite<Row>): string {
   );
 }
 
-/** The characters COPY's text format gives a meaning to, and NUL, which no PostgreSQL text can hold. */
-const copySpecial = /[\\\t\n\r\0]/g;
-const hasCopySpecial = /[\\\t\n\r\0]/;
-const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A text field of COPY's text format: backslash, tab, newline and carriage return escaped. */
-function copyText(value: string, table: string, columnName: string): string {
-  if (!hasCopySpecial.test(value)) return value;
-  return value.replace(copySpecial, (special) => {
-    if (special === '\0') throw new Error(`${table}.${columnName}: text contains a NUL character`);
-    return copyEscapes[special];
-  });
-}
-
-/** Between these, `toISOString` gives a form PostgreSQL reads as the same instant. */
-const firstMillisOfYear1 = -62_135_596_800_000;
-const firstMillisOfYear10000 = 253_402_300_800_000;
-/** Shared by all batches: it only keeps the last hour's prefix. */
-const isoFormatter = new UtcIsoFormatter();
-
-/**
- * An instant in PostgreSQL's ISO input form, UTC, exact to the millisecond (`to_timestamp(ms /
- * 1000.0)` goes through a double and is off by microseconds far from 1970), including years past
- * 9999 and before 1 AD (written as BC; JavaScript's year 0 is 1 BC), which `toISOString` would
- * spell in forms PostgreSQL rejects.
- */
-function copyTimestamp(epochMillis: number, table: string, columnName: string): string {
-  if (epochMillis >= firstMillisOfYear1 && epochMillis < firstMillisOfYear10000)
-    return isoFormatter.format(epochMillis);
-  const date = new Date(epochMillis);
-  if (Number.isNaN(date.getTime()))
-    throw new Error(`${table}.${columnName}: ${epochMillis} is not a time in epoch milliseconds`);
-  const year = date.getUTCFullYear();
-  const era = year > 0 ? '' : ' BC';
-  return (
-    `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${twoDigits(date.getUTCMonth() + 1)}-` +
-    `${twoDigits(date.getUTCDate())} ${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:` +
-    `${twoDigits(date.getUTCSeconds())}.${threeDigits(date.getUTCMilliseconds())}+00${era}`
-  );
-}
-
-/** One field of a COPY text-format line; `\N` is NULL. */
-function copyField(column: Column<never>, value: unknown, table: string): string {
-  if (value === null || value === undefined) return '\\N';
-  switch (column.type) {
+/** One field of a COPY text-format line, `column` naming it (`table.column`) in errors. */
+function writeField(writer: CopyTextWriter, type: ColumnType, value: unknown, column: string): void {
+  if (value === null || value === undefined) return writer.null();
+  switch (type) {
     case 'text':
     case 'jsonb':
-      return copyText(value as string, table, column.name);
+      return writer.text(value as string, column);
     case 'epoch_millis':
-      return copyTimestamp(value as number, table, column.name);
+      return writer.timestamp(value as number, column);
     case 'bytea':
-      // bytea's hex input form `\x…`, its backslash escaped for COPY.
-      return `\\\\x${(value as Buffer).toString('hex')}`;
+      return writer.bytea(value as Buffer);
     default:
-      return String(value);
+      return writer.number(value as number);
   }
 }
 
-/** COPY text is built in pieces of about this many characters (see {@link copyChunks}). */
-const copyChunkChars = 2 ** 18;
-
-/**
- * The rows as COPY text format, one line per row, fields separated by tabs, in pieces of about
- * {@link copyChunkChars}. Each line and each piece is joined from an array into one flat string:
- * appending field by field to one string of the whole batch made a rope of millions of nodes that
- * lived until the batch's text was flattened (120k label_nodes-like rows, text and UTF-8 bytes:
- * 375–494 ms that way, 130–180 ms this way).
- */
-function copyChunks<Row>(write: TableWrite<Row>, rows: readonly Row[]): string[] {
-  const columns = write.columns as Column<never>[];
-  const fields = new Array<string>(columns.length);
-  const chunks: string[] = [];
-  let lines: string[] = [];
-  let chars = 0;
+/** The rows as COPY text format, one line per row. */
+function copyText<Row>(write: TableWrite<Row>, rows: readonly Row[]): Buffer[] {
+  const columns = write.columns;
+  const names = columns.map((c) => `${write.table}.${c.name}`);
+  const writer = new CopyTextWriter();
   for (const row of rows) {
-    for (let i = 0; i < columns.length; i++)
-      fields[i] = copyField(columns[i], columns[i].value(row as never), write.table);
-    const line = fields.join('\t');
-    lines.push(line);
-    chars += line.length;
-    if (chars >= copyChunkChars) {
-      lines.push(''); // the last line's newline
-      chunks.push(lines.join('\n'));
-      lines = [];
-      chars = 0;
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) writer.fieldSeparator();
+      writeField(writer, columns[i].type, columns[i].value(row), names[i]);
     }
+    writer.lineEnd();
   }
-  if (lines.length > 0) {
-    lines.push('');
-    chunks.push(lines.join('\n'));
-  }
-  return chunks;
+  return writer.finish();
 }
 
 /**
@@ -379,7 +316,7 @@ async function copyRows<Row>(
 ): Promise<void> {
   // Built whole before the COPY starts, so a field that cannot be written fails the batch before
   // PostgreSQL is sent anything.
-  const chunks = copyChunks(write, rows);
+  const chunks = copyText(write, rows);
   const names = write.columns.map((c) => c.name).join(', ');
   const connection = await transactionConnection(trx);
   await pipeline(
