@@ -22,7 +22,7 @@ const isoFormatter = new UtcIsoFormatter();
 const hexDigits = Buffer.from('0123456789abcdef', 'latin1');
 
 /** A value that cannot be written to its column: the column and the reason. */
-export class CopyFieldError extends Error {
+class CopyFieldError extends Error {
   constructor(column: string, reason: string) {
     super(`${column}: ${reason}`);
     this.name = 'CopyFieldError';

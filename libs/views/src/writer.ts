@@ -408,8 +408,9 @@ const eventRowTables = allTables.filter((table) => table !== 'leafRows' && table
 /**
  * Writes one batch's changes set-based: one `COPY … FROM STDIN` per table (artifacts, which other
  * batches may have written already: one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING), and
- * the leaf sets of touched items replaced by one DELETE plus one COPY. Must run in the transaction that
- * also advances the batch's checkpoints, so the effect on the views is exactly once.
+ * leaves by one DELETE of the stored leaf sets of `leaves.replacedItemIds` plus one COPY of the new
+ * rows. Must run in the transaction that also advances the batch's checkpoints, so the effect on the
+ * views is exactly once.
  * `claimedArtifactKeys`: keys of `changes.artifacts` that no other batch of the build had stored
  * or claimed when this one was projected (claimNewArtifactKeys, for a build this process alone
  * writes): those are COPYed too, falling back to the upsert if another batch wrote one meanwhile.
