@@ -23,7 +23,13 @@ import { createKafka, Topics } from '@strata/kafka';
 import { StoredIdFilter } from '@strata/projection';
 import { BatchProjector, dropBuild, unannouncedDeadLetters, type FetchedRecord } from '@strata/projector';
 import { startTestStack, type TestStack } from '@strata/testing';
-import { createBuildSchema, dropBuildSchema, quotedSchema } from '@strata/views';
+import {
+  createBuildSchema,
+  deferIndexes,
+  dropBuildSchema,
+  quotedSchema,
+  restoreIndexes,
+} from '@strata/views';
 import { median } from '../statistics';
 import { copyBaselineSeconds } from './copy-baseline';
 import { mixedHistory } from './mixed-history';
@@ -106,6 +112,7 @@ async function projectInProcess(
   rss: RssSampler,
 ): Promise<number> {
   await createBuildSchema(knex, schema);
+  const deferredIndexes = await deferIndexes(knex, schema); // as rebuild() does
   const projector = new BatchProjector({ knex, decoder: serde, deadLetters: unannouncedDeadLetters });
   const pending = new Map<
     string,
@@ -145,6 +152,9 @@ async function projectInProcess(
     }
   }
   for (const key of [...pending.keys()]) await flush(key);
+  const started = performance.now();
+  await restoreIndexes(knex, deferredIndexes);
+  seconds += (performance.now() - started) / 1000;
   console.log(`  quarter RSS peaks: ${report.peaks.map(mib).join(', ')}`);
   return seconds;
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, Topics } from '@strata/kafka';
-import { quotedSchema } from '@strata/views';
+import { eventIdTables, quotedSchema } from '@strata/views';
 import { startProjector } from '../../apps/projector/src/start';
 import { logEnds, waitForCheckpoints } from '../projector/support';
 import { readTopic } from '../sdk/support/topic-reader';
@@ -88,19 +88,8 @@ async function healthy(url: string): Promise<boolean> {
 /** The event ids of every view row made by one event, dead letters included. */
 async function eventIdsInViews(): Promise<Set<string>> {
   const schema = quotedSchema(stack.viewsSchema);
-  const tables = [
-    'items',
-    'label_nodes',
-    'label_reviews',
-    'label_retractions',
-    'runs',
-    'run_completions',
-    'run_steps',
-    'snapshots',
-    'dead_letters',
-  ];
   const { rows } = await stack.knex.raw(
-    tables
+    eventIdTables
       .map((table) => `SELECT event_id FROM ${schema}.${table} WHERE event_id IS NOT NULL`)
       .join(' UNION ALL '),
   );

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { StoredIdFilter } from '@strata/projection';
-import type { Checkpoint } from '@strata/views';
+import { deferIndexes, restoreIndexes, type Checkpoint } from '@strata/views';
 import type { BatchProjector } from './batch-projector';
 import {
   completeBuild,
@@ -60,6 +60,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const target = formatEndOffsets(endOffsets);
   const name = options.name ?? timestampedBuildName('rebuild', options.now ?? new Date());
   const build = await createBuild(knex, { name, target });
+  // Indexes no batch needs are built once from the finished tables rather than row by row.
+  const deferredIndexes = await deferIndexes(knex, build.schemaName);
   const total = endOffsets.reduce((sum, end) => sum + end.nextOffset, 0);
   let records = 0;
   options.onProgress?.({ done: 0, total });
@@ -92,6 +94,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   } finally {
     await consumer.stop();
   }
+  await restoreIndexes(knex, deferredIndexes);
   await completeBuild(knex, name, target);
   if (options.swap) await swapLiveBuild(knex, name);
   logger.info({ build: name, records, swapped: Boolean(options.swap) }, 'rebuild complete');

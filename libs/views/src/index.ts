@@ -1,7 +1,8 @@
 export { quotedSchema, InvalidSchemaNameError } from './schema-name';
 export { createBuildSchema, dropBuildSchema } from './build-schema';
-export { viewTables } from './migrations/0001_views';
+export { viewTables, eventIdTables } from './migrations/0001_views';
 export { applyChanges, insertRowsRaw } from './writer';
+export { deferIndexes, restoreIndexes, deferrableIndexes, type DeferredIndexes } from './deferred-indexes';
 export { loadPriorState } from './prior-state.repository';
 export { applyBatch } from './apply-batch';
 export {

@@ -8,6 +8,7 @@ import {
 } from '@strata/projection';
 import type { Verdict } from '@strata/contracts';
 import { quotedSchema } from './schema-name';
+import { storedEventIdsStatement } from './processed-events';
 
 /**
  * Every statement that loads a batch's prior state; `s` is the quoted build schema. One query per
@@ -80,7 +81,9 @@ export async function loadPriorState(
       ? []
       : ((await trx.raw(query, { ids })).rows as Record<string, T>[]).map((row) => row[name]);
 
-  const processedEventIds = await column<string>(sql.processedEventIds, lookups.eventIds, 'event_id');
+  // A rebuild (the filter's only user) defers processed_events' key to its completion.
+  const processedEventIdsQuery = stored ? storedEventIdsStatement(schemaName) : sql.processedEventIds;
+  const processedEventIds = await column<string>(processedEventIdsQuery, lookups.eventIds, 'event_id');
   const registeredItems: { item_id: string; namespace: string }[] =
     lookups.registeredItemIds.length === 0
       ? []

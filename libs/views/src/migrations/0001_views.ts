@@ -46,6 +46,22 @@ export const viewTables = [
   'dead_letters',
 ] as const;
 
+/**
+ * The tables whose rows are each made by one event and carry its `event_id` (unique in each): an
+ * event applied made one row in one of them, an event dead-lettered one in dead_letters.
+ */
+export const eventIdTables = [
+  'items',
+  'label_nodes',
+  'label_reviews',
+  'label_retractions',
+  'runs',
+  'run_completions',
+  'run_steps',
+  'snapshots',
+  'dead_letters',
+] as const;
+
 /** All tables of one projection build, created inside the build's own schema. */
 export function viewsMigration(schemaName: string): Migration {
   return {

@@ -1,24 +1,12 @@
 import type { Knex } from 'knex';
 import type { Migration } from '@strata/database';
 import { quotedSchema } from '../schema-name';
-
-/** The tables whose rows are each made by one event and carry its `event_id` (0001_views). */
-const eventIdTables = [
-  'items',
-  'label_nodes',
-  'label_reviews',
-  'label_retractions',
-  'runs',
-  'run_completions',
-  'run_steps',
-  'snapshots',
-  'dead_letters',
-] as const;
+import { eventIdTables } from './0001_views';
 
 /**
  * `processed_events`: the eventId of every event a build applied or dead-lettered, written with
  * the batch's rows. The idempotency check of a batch is then one index probe per event instead of
- * one in each of the nine tables above. Builds made before it are backfilled from those tables.
+ * one in each of the nine event-id tables. Builds made before it are backfilled from those tables.
  */
 export function processedEventsMigration(schemaName: string): Migration {
   return {
