@@ -46,15 +46,30 @@ export function portNumber(raw: string): number {
  */
 const maxConcurrentPartitions = 8;
 
+/** Commander parser for a whole number from `min` to `max`. */
+const wholeNumber = (min: number, max: number) => (raw: string) => {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  return Number(raw);
+};
+
 /** `--concurrent-partitions` of the commands that project (projector, rebuild). */
 export function withConcurrentPartitionsOption(command: Command): Command {
   return command.option(
     '--concurrent-partitions <n>',
     `partitions projected at once, each batch in its own transaction (1-${maxConcurrentPartitions}, default 3)`,
-    (raw: string) => {
-      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > maxConcurrentPartitions)
-        throw new InvalidArgumentError(`must be a whole number from 1 to ${maxConcurrentPartitions}`);
-      return Number(raw);
-    },
+    wholeNumber(1, maxConcurrentPartitions),
+  );
+}
+
+/** At most this many rebuild threads: each holds its own clients, connections and heap. */
+const maxThreads = 8;
+
+/** `--threads` of rebuild. */
+export function withThreadsOption(command: Command, defaultThreads: number): Command {
+  return command.option(
+    '--threads <n>',
+    `threads replaying at once, each its share of the partitions with its own connections (1-${maxThreads}, default ${defaultThreads}: this machine's cores, at most 4)`,
+    wholeNumber(1, maxThreads),
   );
 }

@@ -42,6 +42,15 @@ describe('StoredIdFilter', () => {
     expect(ids('x', 5000).filter((id) => filter.mayContain('label', id)).length).toBeLessThan(100);
   });
 
+  it('shares its bits with a filter made over its buffer: what either adds, both may contain', () => {
+    const filter = new StoredIdFilter(1000);
+    const sharing = new StoredIdFilter(filter.buffer);
+    filter.add('item', 'a');
+    sharing.add('label', 'b');
+    expect([sharing.mayContain('item', 'a'), filter.mayContain('label', 'b')]).toEqual([true, true]);
+    expect(filter.mayContain('item', 'never-added')).toBe(sharing.mayContain('item', 'never-added'));
+  });
+
   it('stays within its byte limit, and only says "maybe" more often past it', () => {
     const filter = new StoredIdFilter(1_000_000, 4096);
     expect(filter.byteLength).toBe(4096);

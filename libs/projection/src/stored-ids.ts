@@ -37,7 +37,8 @@ function mix(hash: number): number {
  * can be skipped; `mayContain` true only means "maybe", and the lookup runs as before. Ids are
  * added before their batch commits, so every committed id is in the filter when a later batch asks;
  * a batch rolled back leaves its ids in it, which only costs lookups. Its size is fixed when made,
- * so memory stays flat however long the log.
+ * so memory stays flat however long the log. Its bits live in shared memory, so the threads of one
+ * rebuild use one filter: an id any of them committed is "maybe" to all.
  */
 export class StoredIdFilter {
   private readonly words: Int32Array;
@@ -46,12 +47,23 @@ export class StoredIdFilter {
   private first = 0;
   private step = 1;
 
-  /** `expectedIds`: about how many ids will be added, all kinds together. */
-  constructor(expectedIds: number, maxBytes = defaultMaxBytes) {
-    const wantedBits = Math.max(1024, Math.min(expectedIds * bitsPerId, maxBytes * 8));
-    const bits = 2 ** Math.ceil(Math.log2(wantedBits));
-    this.words = new Int32Array(bits / 32);
-    this.mask = bits - 1;
+  /**
+   * `expectedIds`: about how many ids will be added, all kinds together. Or the {@link buffer} of a
+   * filter made in another thread: both then hold the same bits, and an id either adds the other sees.
+   */
+  constructor(expectedIds: number | SharedArrayBuffer, maxBytes = defaultMaxBytes) {
+    if (typeof expectedIds !== 'number') {
+      this.words = new Int32Array(expectedIds);
+    } else {
+      const wantedBits = Math.max(1024, Math.min(expectedIds * bitsPerId, maxBytes * 8));
+      this.words = new Int32Array(new SharedArrayBuffer(2 ** Math.ceil(Math.log2(wantedBits)) / 8));
+    }
+    this.mask = this.words.length * 32 - 1;
+  }
+
+  /** The bits, for a filter in another thread (a rebuild's workers share one). */
+  get buffer(): SharedArrayBuffer {
+    return this.words.buffer as SharedArrayBuffer;
   }
 
   /** Bytes the filter holds. */
@@ -63,7 +75,8 @@ export class StoredIdFilter {
     this.hash(kind, id);
     for (let i = 0; i < probes; i++) {
       const bit = (this.first + Math.imul(i, this.step)) & this.mask;
-      this.words[bit >>> 5] |= 1 << (bit & 31);
+      // Atomic: two threads setting bits of one word must not lose either's bit.
+      Atomics.or(this.words, bit >>> 5, 1 << (bit & 31));
     }
   }
 
@@ -72,7 +85,8 @@ export class StoredIdFilter {
     this.hash(kind, id);
     for (let i = 0; i < probes; i++) {
       const bit = (this.first + Math.imul(i, this.step)) & this.mask;
-      if ((this.words[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+      // Atomic (a plain load on x86 and ARM): sees every bit another thread's add has set.
+      if ((Atomics.load(this.words, bit >>> 5) & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }

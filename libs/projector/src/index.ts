@@ -8,3 +8,4 @@ export * from './projection-consumer';
 export * from './rebuild';
 export * from './rebuild-target';
 export * from './transient-errors';
+export * from './rebuild-worker';

@@ -7,6 +7,7 @@ import { CheckpointConflictError, loadCheckpoints, type Checkpoint } from '@stra
 import type { StoredIdFilter } from '@strata/projection';
 import type { BatchProjector, ProjectedBatch } from './batch-projector';
 import { RegistryUnavailableError } from './decode-records';
+import { listedPartitionsAssigner } from './listed-partitions-assigner';
 import { partitionEnds } from './rebuild-target';
 import { isTransientError, retryDelayMs } from './transient-errors';
 
@@ -31,7 +32,7 @@ export interface ProjectionConsumerOptions {
   fetch?: FetchLimits;
   /**
    * For a rebuild: per partition, the next offset to stop at (events below it are projected).
-   * Partitions not listed are not read. Absent for the live projector, which never stops.
+   * Partitions not listed are not assigned, so not read. Absent for the live projector, which never stops.
    */
   endOffsets?: readonly Checkpoint[];
   /**
@@ -145,6 +146,8 @@ export class ProjectionConsumer {
       maxBytes: options.fetch?.maxBytes ?? 8 * 1024 * 1024,
       maxBytesPerPartition: options.fetch?.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 500,
+      // A rebuild reads only the partitions of its target (or of its share of it).
+      ...(options.endOffsets && { partitionAssigners: [listedPartitionsAssigner(options.endOffsets)] }),
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>

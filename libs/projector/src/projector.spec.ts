@@ -1,3 +1,4 @@
+import { splitPartitions } from './rebuild';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, type StrataEvent } from '@strata/contracts';
 import { BuildError, schemaNameOf, timestampedBuildName } from './builds.repository';
@@ -190,5 +191,23 @@ describe('build names', () => {
     expect(timestampedBuildName('live', new Date(Date.UTC(2026, 10, 23, 11, 45, 0, 123)))).toBe(
       'live-20261123114500123',
     );
+  });
+});
+
+describe('splitPartitions', () => {
+  const end = (partition: number, nextOffset: number) => ({ topic: 't', partition, nextOffset });
+
+  it('gives each thread a share of about equal events, every partition once, none empty', () => {
+    const ends = [end(0, 100), end(1, 10), end(2, 60), end(3, 50), end(4, 0)];
+    const shares = splitPartitions(ends, 2);
+    expect(shares.map((share) => share.reduce((sum, e) => sum + e.nextOffset, 0))).toEqual([110, 110]);
+    expect(
+      shares
+        .flat()
+        .map((e) => e.partition)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
+    expect(splitPartitions(ends.slice(0, 2), 4)).toHaveLength(2);
+    expect(splitPartitions(ends, 1)).toEqual([[...ends].sort((a, b) => b.nextOffset - a.nextOffset)]);
   });
 });

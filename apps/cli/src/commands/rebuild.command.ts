@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { EventSerde } from '@strata/contracts';
@@ -16,6 +17,7 @@ import { InvalidAsOfError, parseAsOf } from '@strata/views';
 import {
   configFrom,
   withConcurrentPartitionsOption,
+  withThreadsOption,
   withConnectionOptions,
   type OverrideFlags,
 } from '../options';
@@ -26,7 +28,11 @@ interface RebuildFlags extends OverrideFlags {
   into?: string;
   swap?: boolean;
   concurrentPartitions?: number;
+  threads?: number;
 }
+
+/** One thread per core, up to four: past that PostgreSQL, not Node, is usually the limit. */
+const defaultThreads = Math.min(4, availableParallelism());
 
 const asOfHelp = 'ISO time | offsets:<topic>:<partition>=<offset>,… (partitions not named: nothing) | latest';
 
@@ -58,7 +64,10 @@ export async function reportingUsageErrors(command: string, work: () => Promise<
 }
 
 export function registerRebuild(program: Command): void {
-  withConcurrentPartitionsOption(withConnectionOptions(program.command('rebuild')))
+  withThreadsOption(
+    withConcurrentPartitionsOption(withConnectionOptions(program.command('rebuild'))),
+    defaultThreads,
+  )
     .description('replay the topics from the start into a fresh build, up to a target, and stop')
     .requiredOption('--as-of <spec>', asOfHelp)
     .option('--into <name>', 'name of the new build (default rebuild-<UTC time>)')
@@ -89,6 +98,8 @@ export function registerRebuild(program: Command): void {
             name: flags.into,
             swap: flags.swap,
             concurrentPartitions: flags.concurrentPartitions,
+            threads: flags.threads ?? defaultThreads,
+            connection: { databaseUrl: config.databaseUrl, brokers, registryUrl, logLevel: config.logLevel },
             projector: new BatchProjector({
               knex,
               decoder: new EventSerde({ registryUrl, logger }),
