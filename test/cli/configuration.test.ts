@@ -49,4 +49,14 @@ describe('strata CLI configuration', () => {
       }
     },
   );
+
+  it('strata rebuild refuses --threads outside 1-8, naming the flag', async () => {
+    for (const value of ['0', '9', 'two']) {
+      const { code, stderr } = await runCli(['rebuild', '--as-of', 'latest', '--threads', value]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `option '--threads <n>' argument '${value}' is invalid. must be a whole number from 1 to 8`,
+      );
+    }
+  });
 });
