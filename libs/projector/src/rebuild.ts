@@ -123,7 +123,10 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   } finally {
     await Promise.all([consumer.stop(), ...workers.map((worker) => worker.stop())]);
   }
+  const indexesStarted = performance.now();
   await restoreIndexes(knex, deferredIndexes);
+  const indexSeconds = Math.round(performance.now() - indexesStarted) / 1000;
+  logger.info({ build: name, seconds: indexSeconds }, 'deferred indexes built');
   await completeBuild(knex, name, target);
   if (options.swap) await swapLiveBuild(knex, name);
   logger.info({ build: name, records, swapped: Boolean(options.swap) }, 'rebuild complete');
