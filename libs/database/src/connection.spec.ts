@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
 import pino from 'pino';
-import { createKnex, ensureDatabase, migrateLatest } from './index';
+import { createKnex, ensureDatabase, migrateLatest, migrateSchema, type Migration } from './index';
 
 const adminUrl = process.env.STRATA_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `strata_test_db_${process.pid}_${Date.now()}`;
@@ -29,6 +29,29 @@ describe('database bootstrap', () => {
       expect(tables).toEqual(expect.arrayContaining(['builds', 'live_build']));
     } finally {
       await knex.destroy();
+    }
+  });
+
+  it('lets processes migrate a fresh schema together, and mends a lock table a race left with two rows', async () => {
+    await ensureDatabase(url);
+    const migration: Migration = {
+      name: '0001_table',
+      up: async (db) => db.schema.withSchema('together').createTable('t', (table) => table.integer('x')),
+      down: async (db) => db.schema.withSchema('together').dropTable('t'),
+    };
+    const knexes = Array.from({ length: 4 }, () => createKnex(url));
+    try {
+      const applied = await Promise.all(knexes.map((knex) => migrateSchema(knex, 'together', [migration])));
+      expect(applied.flat()).toEqual(['0001_table']);
+      expect(await knexes[0]('together.knex_migrations_lock').count('* as n')).toEqual([{ n: '1' }]);
+
+      // What knex's check-then-insert of its lock row could leave: every later migration refused
+      // ("Migration table is already locked"), until mended.
+      await knexes[0]('together.knex_migrations_lock').insert({ index: 2, is_locked: 0 });
+      expect(await migrateSchema(knexes[1], 'together', [migration])).toEqual([]);
+      expect(await knexes[0]('together.knex_migrations_lock').count('* as n')).toEqual([{ n: '1' }]);
+    } finally {
+      await Promise.all(knexes.map((knex) => knex.destroy()));
     }
   });
 
