@@ -4,7 +4,7 @@ import { quotedSchema } from './schema-name';
 /**
  * Indexes of a build that no statement of a rebuild's batches reads or needs to write correctly:
  * no prior-state lookup goes through them (processed_events is looked up through the event-id
- * tables meanwhile, see processed-events.ts) and no write relies on them to detect a conflict.
+ * tables meanwhile, see prior-state.repository.ts) and no write relies on them to detect a conflict.
  * Maintained row by row, each batch pays a B-tree insert per row for each (processed_events alone: a
  * random id per event); built once from the finished tables, they are a sort each.
  */

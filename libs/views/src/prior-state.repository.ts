@@ -8,7 +8,7 @@ import {
 } from '@strata/projection';
 import type { Verdict } from '@strata/contracts';
 import { quotedSchema } from './schema-name';
-import { storedEventIdsStatement } from './processed-events';
+import { eventIdTables } from './migrations/0001_views';
 
 /**
  * Every statement that loads a batch's prior state; `s` is the quoted build schema. One query per
@@ -20,6 +20,14 @@ import { storedEventIdsStatement } from './processed-events';
 const statements = (s: string) => ({
   /** Of the batch's eventIds, those already applied or dead-lettered: one index probe each. */
   processedEventIds: `SELECT event_id FROM ${s}.processed_events WHERE event_id IN (SELECT unnest(:ids::text[]))`,
+  /**
+   * The same answer from the event-id tables, one branch each: for a rebuild, whose processed_events
+   * has no key to probe until the build is complete (deferred-indexes.ts). Nine probes an id, so only
+   * for the few ids the rebuild's StoredIdFilter cannot rule out.
+   */
+  storedEventIds: eventIdTables
+    .map((table) => `SELECT event_id FROM ${s}.${table} WHERE event_id IN (SELECT unnest(:ids::text[]))`)
+    .join('\nUNION ALL\n'),
   registeredItems: `SELECT item_id, namespace FROM ${s}.items WHERE item_id IN (SELECT unnest(:ids::text[]))`,
   /**
    * All labels of the batch's items in creation order (an item's events share one partition, so
@@ -82,7 +90,7 @@ export async function loadPriorState(
       : ((await trx.raw(query, { ids })).rows as Record<string, T>[]).map((row) => row[name]);
 
   // A rebuild (the filter's only user) defers processed_events' key to its completion.
-  const processedEventIdsQuery = stored ? storedEventIdsStatement(schemaName) : sql.processedEventIds;
+  const processedEventIdsQuery = stored ? sql.storedEventIds : sql.processedEventIds;
   const processedEventIds = await column<string>(processedEventIdsQuery, lookups.eventIds, 'event_id');
   const registeredItems: { item_id: string; namespace: string }[] =
     lookups.registeredItemIds.length === 0
