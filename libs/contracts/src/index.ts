@@ -8,6 +8,7 @@ export {
   PackedItemRefsError,
   stepArtifacts,
   unpackItemIds,
+  unpackItemRefs,
 } from './item-refs';
 export { validateEvent } from './validation/validate-event';
 export {

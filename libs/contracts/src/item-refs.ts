@@ -61,6 +61,12 @@ export function unpackItemIds(packed: Buffer): string[] {
   return packed.length === 0 ? [] : packed.toString('utf8').split('\u0000');
 }
 
+/** A packing's input and output ids (checked with {@link packedItemRefsProblems} first). */
+export function unpackItemRefs(refs: PackedItemRefs): { inputs: string[]; outputs: string[] } {
+  const inputs = unpackItemIds(refs.inputIds);
+  return { inputs, outputs: refs.outputsAreInputs ? inputs : unpackItemIds(refs.outputIds) };
+}
+
 /** A malformed packing: the field and the reason. */
 export class PackedItemRefsError extends Error {
   constructor(
@@ -110,7 +116,8 @@ export function stepArtifacts(event: Pick<TransformationApplied, 'inputs' | 'out
   if (packed === null) return { inputs: event.inputs, outputs: event.outputs };
   const [problem] = packedItemRefsProblems(packed);
   if (problem) throw problem;
-  const inputRefs = unpackItemIds(packed.inputIds).map(itemRef);
-  const outputRefs = packed.outputsAreInputs ? inputRefs : unpackItemIds(packed.outputIds).map(itemRef);
+  const ids = unpackItemRefs(packed);
+  const inputRefs = ids.inputs.map(itemRef);
+  const outputRefs = packed.outputsAreInputs ? inputRefs : ids.outputs.map(itemRef);
   return { inputs: [...event.inputs, ...inputRefs], outputs: [...event.outputs, ...outputRefs] };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { packItemRefs, type ArtifactRef } from '@strata/contracts';
+import type { ArtifactRef } from '@strata/contracts';
 import { defaultItemIdOf, ProvenanceRecorder, type ItemIdOf, type ProvenanceChunk } from './provenance';
 import type { StrataProducer } from './strata-producer';
 
@@ -332,9 +332,9 @@ class PipelineExecution {
         runId: this.runId,
         operation: { name: state.operation.name, version: state.operation.version },
         parameters: JSON.stringify({ provenanceOf: state.stepId, chunk: chunk.index, groups: chunk.groups }),
-        itemRefs: packItemRefs(chunk.inputs, chunk.outputs),
+        itemRefs: chunk.itemRefs,
         inputRecords: samplesIn(chunk.groups),
-        outputRecords: chunk.outputs.length,
+        outputRecords: chunk.itemRefs.outputCount,
         startedAt: chunk.startedAt,
         endedAt: chunk.endedAt,
       })

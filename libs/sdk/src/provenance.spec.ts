@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packItemRefs, packedItemRefsProblems } from '@strata/contracts';
+import { packedItemRefsProblems, unpackItemRefs } from '@strata/contracts';
 import { ProvenanceRecorder, provenancePairs, type ProvenanceChunk } from './provenance';
 
+/** A chunk with its ids unpacked, as a reader of the event sees them. */
+function unpacked(chunk: ProvenanceChunk) {
+  return { ...chunk, ...unpackItemRefs(chunk.itemRefs) };
+}
+
 function recorder(maxRefs = 1000, maxChars = 1_000_000) {
-  const chunks: ProvenanceChunk[] = [];
+  const chunks: ReturnType<typeof unpacked>[] = [];
   const idOf = (sample: unknown) => (typeof sample === 'string' ? sample : undefined);
   return {
     chunks,
-    recorder: new ProvenanceRecorder(idOf, { maxRefs, maxChars }, (chunk) => chunks.push(chunk)),
+    recorder: new ProvenanceRecorder(idOf, { maxRefs, maxChars }, (chunk) => chunks.push(unpacked(chunk))),
   };
 }
 
@@ -75,6 +80,26 @@ describe('ProvenanceRecorder', () => {
     expect(next.map((chunk) => chunk.inputs.length)).toEqual([2, 2]);
   });
 
+  it('sends no output ids while every sample keeps its id, and all of them once one does not', () => {
+    const { chunks, recorder: provenance } = recorder();
+    const kept = Array.from({ length: 150 }, (_, index) => `item-${index}`);
+    for (const id of kept) provenance.recordOne(id, id);
+    provenance.flush();
+    expect(chunks[0].itemRefs).toMatchObject({ outputsAreInputs: true, inputCount: 150, outputCount: 150 });
+    expect(chunks[0].itemRefs.outputIds).toHaveLength(0);
+    expect(chunks[0].outputs).toEqual(kept);
+
+    // 150 ids kept (more than are joined at once), then one renamed, one dropped, one kept.
+    for (const id of kept) provenance.recordOne(id, id);
+    provenance.recordOne('x', 'x2');
+    provenance.record('y', []);
+    provenance.recordOne('z', 'z');
+    provenance.flush();
+    expect(chunks[1].itemRefs.outputsAreInputs).toBe(false);
+    expect(chunks[1].inputs).toEqual([...kept, 'x', 'y', 'z']);
+    expect(chunks[1].outputs).toEqual([...kept, 'x2', 'z']);
+  });
+
   it('skips samples that have no item id and emits nothing when nothing was recorded', () => {
     const { chunks, recorder: provenance } = recorder();
     provenance.flush();
@@ -113,7 +138,7 @@ describe('ProvenanceRecorder', () => {
         expect(chunks.flatMap((chunk) => provenancePairs(chunk))).toEqual(expected);
         expect(chunks.map((chunk) => chunk.index)).toEqual(chunks.map((_, index) => index));
         for (const chunk of chunks) {
-          expect(packedItemRefsProblems(packItemRefs(chunk.inputs, chunk.outputs))).toEqual([]);
+          expect(packedItemRefsProblems(chunk.itemRefs)).toEqual([]);
           const refs = [...chunk.inputs, ...chunk.outputs];
           const chars = refs.reduce((sum, ref) => sum + ref.length + 1, 0);
           // Only a group that alone exceeds the limits may make a chunk that does.

@@ -1,3 +1,5 @@
+import { packItemIds, type PackedItemRefs } from '@strata/contracts';
+
 /** Extracts the item id of a sample, or undefined for samples that are not items. */
 export type ItemIdOf = (sample: unknown) => string | undefined;
 
@@ -15,8 +17,8 @@ export const defaultItemIdOf: ItemIdOf = (sample) => {
 /** One bounded slice of a step's per-sample provenance, ready to become a TransformationApplied. */
 export interface ProvenanceChunk {
   index: number;
-  inputs: string[];
-  outputs: string[];
+  /** The chunk's input and output item ids, packed as TransformationApplied carries them. */
+  itemRefs: PackedItemRefs;
   /**
    * Run-length pairing of inputs to outputs: triples (inCount, outCount, repeat), each meaning
    * "`repeat` times, the next inCount inputs produced the next outCount outputs". A map of 1,000
@@ -39,15 +41,60 @@ export interface ChunkLimits {
   maxChars: number;
 }
 
+/** How many ids are joined into one string as they arrive. */
+const idsPerPart = 64;
+
+/**
+ * One list of item ids on its way to being packed. Ids are joined 64 at a time as they arrive, so a
+ * chunk of thousands of ids lives on the heap as a few dozen strings rather than thousands: measured,
+ * the young-generation collections copying the ids awaiting their chunk were the largest single cost
+ * of capturing provenance.
+ */
+class IdList {
+  private parts: string[] = [];
+  private pending: string[] = [];
+  count = 0;
+
+  push(id: string): void {
+    this.count += 1;
+    const pending = this.pending;
+    pending.push(id);
+    if (pending.length === idsPerPart) {
+      this.parts.push(pending.join('\u0000'));
+      pending.length = 0;
+    }
+  }
+
+  /** Becomes a copy of `other`: its ids, in order. */
+  copy(other: IdList): void {
+    this.parts = other.parts.slice();
+    this.pending = other.pending.slice();
+    this.count = other.count;
+  }
+
+  /** The ids packed (see {@link packItemIds}), leaving the list empty. */
+  take(): Buffer {
+    if (this.pending.length > 0) this.parts.push(this.pending.join('\u0000'));
+    const packed = packItemIds(this.parts);
+    this.parts = [];
+    this.pending.length = 0;
+    this.count = 0;
+    return packed;
+  }
+}
+
 /**
  * Collects per-sample input→output item references for one step and hands them on in chunks within
- * {@link ChunkLimits} (one group is never split). The hot path is a few array pushes, one addition and
- * two comparisons per sample.
+ * {@link ChunkLimits} (one group is never split). While every sample keeps its item id, the outputs
+ * are not collected at all: the chunk says its outputs are its inputs.
  */
 export class ProvenanceRecorder {
-  private inputs: string[] = [];
-  private outputs: string[] = [];
+  private readonly inputs = new IdList();
+  private readonly outputs = new IdList();
+  /** Whether the outputs so far are the inputs so far, id for id (then `outputs` stays empty). */
+  private outputsAreInputs = true;
   private groups: number[] = [];
+  private refs = 0;
   private chars = 0;
   private chunkIndex = 0;
   private chunkStartedAt = Date.now();
@@ -60,78 +107,103 @@ export class ProvenanceRecorder {
 
   /** Records that `input` produced `outputs` (none when it was dropped). */
   record(input: unknown, outputs: readonly unknown[]): void {
-    const inputsBefore = this.inputs.length;
-    const outputsBefore = this.outputs.length;
-    const inCount = this.pushRefs(input, this.inputs);
-    let outCount = 0;
-    for (const output of outputs) outCount += this.pushRefs(output, this.outputs);
-    this.endGroup(inCount, outCount, inputsBefore, outputsBefore);
+    const inputIds: string[] = [];
+    this.collectIds(input, inputIds);
+    const outputIds: string[] = [];
+    for (const output of outputs) this.collectIds(output, outputIds);
+    this.makeRoom(inputIds.length + outputIds.length, charsOf(inputIds) + charsOf(outputIds));
+    const keptIds = inputIds.length === outputIds.length && inputIds.every((id, at) => id === outputIds[at]);
+    if (this.outputsAreInputs && !keptIds) this.divergeOutputs();
+    for (const id of inputIds) this.inputs.push(id);
+    if (!this.outputsAreInputs) for (const id of outputIds) this.outputs.push(id);
+    this.endGroup(inputIds.length, outputIds.length);
   }
 
-  /** The common 1→1 case without allocating an array for the output. */
+  /** The common 1→1 case, without arrays. */
   recordOne(input: unknown, output: unknown): void {
-    const inputsBefore = this.inputs.length;
-    const outputsBefore = this.outputs.length;
-    const inCount = this.pushRefs(input, this.inputs);
-    const outCount = this.pushRefs(output, this.outputs);
-    this.endGroup(inCount, outCount, inputsBefore, outputsBefore);
+    if (Array.isArray(input) || Array.isArray(output)) {
+      this.record(input, [output]);
+      return;
+    }
+    const inputId = this.idOf(input);
+    const outputId = this.idOf(output);
+    const inCount = inputId === '' ? 0 : 1;
+    const outCount = outputId === '' ? 0 : 1;
+    this.makeRoom(inCount + outCount, inCount + inputId.length + outCount + outputId.length);
+    if (this.outputsAreInputs && inputId !== outputId) this.divergeOutputs();
+    if (inCount === 1) this.inputs.push(inputId);
+    if (outCount === 1 && !this.outputsAreInputs) this.outputs.push(outputId);
+    this.endGroup(inCount, outCount);
   }
 
   /** Emits whatever has been recorded since the last chunk. */
   flush(): void {
     if (this.groups.length === 0) return;
-    this.emitChunk(this.inputs, this.outputs, this.groups);
-    this.inputs = [];
-    this.outputs = [];
+    const inputCount = this.inputs.count;
+    const outputsAreInputs = this.outputsAreInputs && inputCount > 0;
+    const outputCount = this.outputsAreInputs ? inputCount : this.outputs.count;
+    const itemRefs: PackedItemRefs = {
+      inputIds: this.inputs.take(),
+      inputCount,
+      outputIds: this.outputs.take(),
+      outputCount,
+      outputsAreInputs,
+    };
+    const endedAt = Date.now();
+    this.emit({
+      index: this.chunkIndex++,
+      itemRefs,
+      groups: this.groups,
+      startedAt: this.chunkStartedAt,
+      endedAt,
+    });
+    this.chunkStartedAt = endedAt;
     this.groups = [];
+    this.outputsAreInputs = true;
+    this.refs = 0;
     this.chars = 0;
   }
 
-  /**
-   * Closes the group just recorded. A chunk that this group pushes over a limit is emitted without
-   * it, and the group starts the next chunk, so chunks stay within the limits unless one group alone
-   * exceeds them.
-   */
-  private endGroup(inCount: number, outCount: number, inputsBefore: number, outputsBefore: number): void {
+  /** Emits the chunk so far when a group of this size would push it over a limit. */
+  private makeRoom(refs: number, chars: number): void {
+    this.refs += refs;
+    this.chars += chars;
+    const { maxRefs, maxChars } = this.limits;
+    if (this.refs === refs || (this.refs <= maxRefs && this.chars <= maxChars)) return;
+    this.refs -= refs;
+    this.chars -= chars;
+    this.flush();
+    this.refs = refs;
+    this.chars = chars;
+  }
+
+  /** The outputs stop being the inputs: from here on they are collected, starting with the inputs so far. */
+  private divergeOutputs(): void {
+    this.outputs.copy(this.inputs);
+    this.outputsAreInputs = false;
+  }
+
+  /** Closes the group just recorded; a chunk that reached a limit is emitted. */
+  private endGroup(inCount: number, outCount: number): void {
     const groups = this.groups;
     const last = groups.length - 3;
     if (last >= 0 && groups[last] === inCount && groups[last + 1] === outCount) groups[last + 2] += 1;
     else groups.push(inCount, outCount, 1);
-    const refs = this.inputs.length + this.outputs.length;
-    const { maxRefs, maxChars } = this.limits;
-    if (refs < maxRefs && this.chars < maxChars) return;
-    if ((refs > maxRefs || this.chars > maxChars) && inputsBefore + outputsBefore > 0) {
-      // Move the group just recorded to a chunk of its own making.
-      const kept = groups.slice();
-      if (kept[kept.length - 1] > 1) kept[kept.length - 1] -= 1;
-      else kept.length -= 3;
-      this.emitChunk(this.inputs.slice(0, inputsBefore), this.outputs.slice(0, outputsBefore), kept);
-      this.inputs = this.inputs.slice(inputsBefore);
-      this.outputs = this.outputs.slice(outputsBefore);
-      this.groups = [inCount, outCount, 1];
-      this.chars = charsOf(this.inputs) + charsOf(this.outputs);
+    if (this.refs >= this.limits.maxRefs || this.chars >= this.limits.maxChars) this.flush();
+  }
+
+  /** A sample's item id, or '' when it has none. */
+  private idOf(sample: unknown): string {
+    return this.itemIdOf(sample) ?? '';
+  }
+
+  private collectIds(sample: unknown, into: string[]): void {
+    if (Array.isArray(sample)) {
+      for (const element of sample) this.collectIds(element, into);
       return;
     }
-    this.flush();
-  }
-
-  private emitChunk(inputs: string[], outputs: string[], groups: number[]): void {
-    const endedAt = Date.now();
-    this.emit({ index: this.chunkIndex++, inputs, outputs, groups, startedAt: this.chunkStartedAt, endedAt });
-    this.chunkStartedAt = endedAt;
-  }
-
-  private pushRefs(sample: unknown, into: string[]): number {
-    if (Array.isArray(sample)) {
-      let count = 0;
-      for (const element of sample) count += this.pushRefs(element, into);
-      return count;
-    }
-    const id = this.itemIdOf(sample);
-    if (id === undefined || id === '') return 0;
-    into.push(id);
-    this.chars += id.length + 1;
-    return 1;
+    const id = this.idOf(sample);
+    if (id !== '') into.push(id);
   }
 }
 
@@ -142,9 +214,11 @@ function charsOf(ids: readonly string[]): number {
 }
 
 /** Expands a chunk's run-length groups back into (input, output) item id pairs. */
-export function provenancePairs(
-  chunk: Pick<ProvenanceChunk, 'inputs' | 'outputs' | 'groups'>,
-): [string, string][] {
+export function provenancePairs(chunk: {
+  inputs: readonly string[];
+  outputs: readonly string[];
+  groups: readonly number[];
+}): [string, string][] {
   const pairs: [string, string][] = [];
   let inputAt = 0;
   let outputAt = 0;
