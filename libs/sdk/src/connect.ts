@@ -16,8 +16,9 @@ export interface ConnectOptions {
   retries?: number;
   initialRetryMs?: number;
   /**
-   * Gzip record batches (in zlib's thread pool). Default true: provenance chunks are lists of item
-   * ids that compress several-fold, and writing them uncompressed made the broker the bottleneck.
+   * Gzip record batches (at zlib's fastest level, in its thread pool; see fast-gzip.ts). Default true:
+   * provenance chunks are lists of item ids that compress several-fold, and writing them uncompressed
+   * made the broker the bottleneck.
    */
   gzip?: boolean;
 }

@@ -12,11 +12,11 @@ const fastestGzip = {
 };
 
 /**
- * Makes kafkajs gzip record batches at zlib's fastest level instead of its default (6). Measured on
- * packed provenance chunks (bench/sdk): 3.4× less CPU for the same compression ratio (0.168 against
- * 0.167), and the default level was the largest cost of sending provenance. What is written is still
- * plain gzip, which every Kafka client and broker reads. kafkajs keeps one codec table per process, so
- * this holds for every kafkajs producer in it; decompression is unchanged.
+ * Makes kafkajs gzip record batches at zlib's fastest level instead of its default (6). On a chunk of
+ * packed item ids (26 KB, 1000 samples) that is 137 µs instead of 472 µs for the same ratio (0.168
+ * against 0.167): at the default level, compressing alone cost a pipeline ≈ 0.3 µs per sample and step.
+ * What is written is still plain gzip, which every Kafka client and broker reads. kafkajs keeps one
+ * codec table per process, so this holds for every kafkajs producer in it; decompression is unchanged.
  */
 export function useFastestGzip(): void {
   CompressionCodecs[CompressionTypes.GZIP] = () => fastestGzip;

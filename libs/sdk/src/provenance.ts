@@ -46,9 +46,8 @@ const idsPerPart = 64;
 
 /**
  * One list of item ids on its way to being packed. Ids are joined 64 at a time as they arrive, so a
- * chunk of thousands of ids lives on the heap as a few dozen strings rather than thousands: measured,
- * the young-generation collections copying the ids awaiting their chunk were the largest single cost
- * of capturing provenance.
+ * chunk of thousands of ids waits on the heap as a few dozen flat strings, not thousands of (often
+ * concatenated) strings for every young-generation collection to copy.
  */
 class IdList {
   private parts: string[] = [];
