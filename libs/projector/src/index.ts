@@ -9,3 +9,4 @@ export * from './rebuild';
 export * from './rebuild-target';
 export * from './transient-errors';
 export * from './rebuild-worker';
+export * from './rebuild-projector';

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
-import { EventSerde } from '@strata/contracts';
 import { createKnex } from '@strata/database';
 import { createKafka } from '@strata/kafka';
 import { createLogger } from '@strata/logging';
 import { StoredIdFilter } from '@strata/projection';
 import type { Checkpoint } from '@strata/views';
-import { BatchProjector } from './batch-projector';
-import { unannouncedDeadLetters } from './dead-letter-publisher';
 import { ProjectionConsumer, type FetchLimits } from './projection-consumer';
+import { rebuildProjector } from './rebuild-projector';
 
 /** How a rebuild's worker threads reach the database, the brokers and the registry. */
 export interface RebuildConnection {
@@ -75,11 +73,7 @@ export async function replayShare(share: RebuildShare): Promise<void> {
   const consumer = new ProjectionConsumer({
     kafka,
     knex,
-    projector: new BatchProjector({
-      knex,
-      decoder: new EventSerde({ registryUrl: connection.registryUrl, logger }),
-      deadLetters: unannouncedDeadLetters,
-    }),
+    projector: rebuildProjector(knex, connection.registryUrl, logger),
     logger,
     groupId: share.groupId,
     topics: [...new Set(share.endOffsets.map((end) => end.topic))],

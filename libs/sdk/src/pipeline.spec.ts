@@ -1,5 +1,5 @@
 import {
-  unpackItemIds,
+  unpackItemRefs,
   type RunCompleted,
   type RunStarted,
   type TransformationApplied,
@@ -67,8 +67,7 @@ describe('Pipeline', () => {
     const pairs = run.steps.map((summary) =>
       chunksOf(summary.stepId).flatMap((chunk) =>
         provenancePairs({
-          inputs: unpackItemIds(chunk.itemRefs!.inputIds),
-          outputs: unpackItemIds(chunk.itemRefs!.outputIds),
+          ...unpackItemRefs(chunk.itemRefs!),
           groups: JSON.parse(chunk.parameters!).groups,
         }),
       ),

@@ -1,16 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { EventSerde } from '@strata/contracts';
 import { createKnex, migrateLatest } from '@strata/database';
 import { createKafka } from '@strata/kafka';
 import { createLogger } from '@strata/logging';
 import {
-  BatchProjector,
   BuildError,
   rebuild,
+  rebuildProjector,
   RebuildTargetError,
-  unannouncedDeadLetters,
   type RebuildTarget,
 } from '@strata/projector';
 import { InvalidAsOfError, parseAsOf } from '@strata/views';
@@ -100,12 +98,7 @@ export function registerRebuild(program: Command): void {
             concurrentPartitions: flags.concurrentPartitions,
             threads: flags.threads ?? defaultThreads,
             connection: { databaseUrl: config.databaseUrl, brokers, registryUrl, logLevel: config.logLevel },
-            projector: new BatchProjector({
-              knex,
-              decoder: new EventSerde({ registryUrl, logger }),
-              // Announced on strata.dlq when the live projector first met them; recorded in the build.
-              deadLetters: unannouncedDeadLetters,
-            }),
+            projector: rebuildProjector(knex, registryUrl, logger),
             onProgress: ({ done, total }) => {
               const speed = Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
               if (done === 0) bar.start(total, 0, { speed: 0 });
