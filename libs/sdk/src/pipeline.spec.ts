@@ -167,6 +167,56 @@ describe('Pipeline', () => {
     ]);
   });
 
+  it('keeps source order through steps that are async for some samples only, and reads the source no further ahead than the consumer', async () => {
+    const { runRecorder } = recorder();
+    let pulled = 0;
+    async function* source() {
+      for (const sample of samples(50)) {
+        pulled += 1;
+        yield sample;
+      }
+    }
+    const index = (itemId: string) => Number(itemId.split(/[-/]/)[1]);
+    const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => resolve(value)));
+    const consumed: string[] = [];
+    let furthestAhead = 0;
+    const run = await Pipeline.start<{ itemId: string }>(runRecorder, { job: 'mixed', provenance: true })
+      .map('tag', (sample) => {
+        const tagged = { itemId: `${sample.itemId}/t` };
+        return index(sample.itemId) % 3 === 0 ? later(tagged) : tagged;
+      })
+      .filter('not-7s', (sample) =>
+        index(sample.itemId) % 2 === 0
+          ? later(index(sample.itemId) % 7 !== 0)
+          : index(sample.itemId) % 7 !== 0,
+      )
+      .flatMap('pair', (sample) => {
+        const pair = [{ itemId: `${sample.itemId}/a` }, { itemId: `${sample.itemId}/b` }];
+        return index(sample.itemId) % 4 === 0 ? later(pair) : pair;
+      })
+      .batch(4)
+      .map('ids', (batch) => batch.map((sample) => sample.itemId))
+      .run(source(), async (ids) => {
+        furthestAhead = Math.max(furthestAhead, pulled - index(ids.at(-1)!) - 1);
+        if (consumed.length % 2 === 0) await later(undefined);
+        consumed.push(...ids);
+      });
+
+    const kept = samples(50)
+      .map((sample) => index(sample.itemId))
+      .filter((at) => at % 7 !== 0);
+    expect(consumed).toEqual(kept.flatMap((at) => [`item-${at}/t/a`, `item-${at}/t/b`]));
+    expect(run.steps.map((step) => [step.inputRecords, step.outputRecords])).toEqual([
+      [50, 50],
+      [50, kept.length],
+      [kept.length, kept.length * 2],
+      [kept.length * 2, Math.ceil(kept.length / 2)],
+      [Math.ceil(kept.length / 2), Math.ceil(kept.length / 2)],
+    ]);
+    // Each batch of 4 outputs comes from 2 kept samples: the source is never read more than that ahead.
+    expect(furthestAhead).toBeLessThanOrEqual(1);
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     const { runRecorder } = recorder();
     expect(() => Pipeline.start(runRecorder, { job: 'x' }).batch(0)).toThrow(RangeError);
