@@ -12,9 +12,9 @@
  *    speed drifts by 10–20 % over minutes (identical runs minutes apart), more than the effect
  *    measured, so the least time of each side — the earlier rule — could pair a fast minute with a
  *    slow one, while the two runs of a round share their minute. Once per workload: a body of 512 B makes a
- *    step cost ≈ 1 µs (plus the pipeline's own ≈ 2–3 µs per sample and step) — cheaper than any real
- *    decoding or tokenising, so the per-sample cost shows at its largest — and 4 KiB ≈ 5–6 µs, still a
- *    light step. The overhead is also printed per sample and step in ns, which does not depend on the
+ *    step cost ≈ 2 µs (a node:crypto Hash object and two native calls; the pipeline's own cost is
+ *    ≈ 0.1 µs per sample and step) — cheaper than any real decoding or tokenising, so the per-sample
+ *    cost shows at its largest — and 4 KiB ≈ 4–5 µs, still a light step. The overhead is also printed per sample and step in ns, which does not depend on the
  *    workload: it is the figure to scale to a pipeline of your own, and the bench prints the lightest
  *    step it would be 3 % of. Target ≤ 3 %.
  *    a) "capture only": events go to a recorder stub that only counts them (id extraction, run-length
