@@ -217,6 +217,17 @@ describe('Pipeline', () => {
     expect(furthestAhead).toBeLessThanOrEqual(1);
   });
 
+  it('takes a consumer that returns a value that is not a promise, as a JavaScript caller may', async () => {
+    const { runRecorder } = recorder();
+    const outputs: string[] = [];
+    const collect = ((id: string) => outputs.push(id)) as unknown as (id: string) => void;
+    const run = await Pipeline.start<{ itemId: string }>(runRecorder, { job: 'collect' })
+      .map('id', (sample) => sample.itemId)
+      .run(samples(3), collect);
+    expect(outputs).toEqual(['item-0', 'item-1', 'item-2']);
+    expect(run).toMatchObject({ status: 'COMPLETED', outputRecords: 3 });
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     const { runRecorder } = recorder();
     expect(() => Pipeline.start(runRecorder, { job: 'x' }).batch(0)).toThrow(RangeError);

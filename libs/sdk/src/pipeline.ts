@@ -260,7 +260,9 @@ class PipelineExecution {
     let outputRecords = 0;
     const runners = this.chain((output) => {
       outputRecords += 1;
-      return consume(output);
+      const consumed = consume(output);
+      // A JavaScript consumer may return any value (`(x) => list.push(x)`): only a promise is awaited.
+      return consumed instanceof Promise ? consumed : undefined;
     });
     let failure: unknown;
     try {
