@@ -228,6 +228,19 @@ describe('Pipeline', () => {
     expect(run).toMatchObject({ status: 'COMPLETED', outputRecords: 3 });
   });
 
+  it('passes the source straight to the consumer when the pipeline has no steps', async () => {
+    const { runRecorder } = recorder();
+    const outputs: unknown[] = [];
+    const run = await Pipeline.start<{ itemId: string }>(runRecorder, { job: 'copy' }).run(
+      samples(2),
+      (sample) => {
+        outputs.push(sample);
+      },
+    );
+    expect(outputs).toEqual(samples(2));
+    expect(run).toMatchObject({ status: 'COMPLETED', outputRecords: 2, steps: [] });
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     const { runRecorder } = recorder();
     expect(() => Pipeline.start(runRecorder, { job: 'x' }).batch(0)).toThrow(RangeError);

@@ -258,15 +258,16 @@ class PipelineExecution {
       envelope: { eventTime: this.startedAt },
     });
     let outputRecords = 0;
-    const runners = this.chain((output) => {
+    const sink: Push = (output) => {
       outputRecords += 1;
       const consumed = consume(output);
       // A JavaScript consumer may return any value (`(x) => list.push(x)`): only a promise is awaited.
       return consumed instanceof Promise ? consumed : undefined;
-    });
+    };
+    const runners = this.chain(sink);
     let failure: unknown;
     try {
-      await feed(source, runners[0].push);
+      await feed(source, runners[0]?.push ?? sink);
       for (const runner of runners) await runner.finish();
     } catch (error) {
       failure = error;
@@ -310,7 +311,7 @@ class PipelineExecution {
       runners.unshift(runner);
       downstream = runner.push;
     }
-    return runners.length > 0 ? runners : [new StepRunner(undefined, consume)];
+    return runners;
   }
 
   private sendProvenance(state: StepState, chunk: ProvenanceChunk): void {
@@ -395,7 +396,10 @@ function describeError(error: unknown): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
-/** Pushes every sample of `source`, waiting only for pushes that return a promise. */
+/**
+ * Pushes every sample of `source`, waiting only for pushes that return a promise. A synchronous source
+ * is read with for…of: for await would cost a microtask per sample.
+ */
 async function feed(source: Iterable<unknown> | AsyncIterable<unknown>, push: Push): Promise<void> {
   if (Symbol.asyncIterator in source) {
     for await (const sample of source) {
@@ -423,7 +427,7 @@ function emitAll(results: Iterable<unknown> | AsyncIterable<unknown>, emit: Emit
 /**
  * One step of a running pipeline: processes a sample, records its provenance, and pushes its outputs
  * downstream in order. Samples arrive one at a time (a push's promise is awaited before the next), so
- * one outputs array serves every sample. Without a state it only forwards (a pipeline of no steps).
+ * one outputs array serves every sample.
  */
 class StepRunner {
   private readonly outputs: unknown[] = [];
@@ -432,13 +436,12 @@ class StepRunner {
   };
 
   constructor(
-    private readonly state: StepState | undefined,
+    private readonly state: StepState,
     private readonly downstream: Push,
   ) {}
 
   readonly push: Push = (sample) => {
     const state = this.state;
-    if (!state) return this.downstream(sample);
     state.inputRecords += 1;
     const pending = state.definition.process(sample, this.emit);
     if (pending) return pending.then(() => this.recorded(state, sample));
@@ -447,7 +450,6 @@ class StepRunner {
 
   /** Emits what the step still holds (a partial batch) once its input has ended. */
   async finish(): Promise<void> {
-    if (!this.state) return;
     this.state.definition.finish?.(this.emit);
     this.state.outputRecords += this.outputs.length;
     await this.pushOutputs(0);
