@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventSerde, type StrataEvent } from '@strata/contracts';
+import { EventSerde, packItemRefs, type StrataEvent } from '@strata/contracts';
 import { Topics } from '@strata/kafka';
 import { HistoryBuilder } from '@strata/projection';
 import { prometheusSample } from '@strata/testing';
 import { BatchProjector, rebuild, unannouncedDeadLetters } from '@strata/projector';
 import { checksumBuild, itemLeaves } from '@strata/views';
+import { sampleGroupsMigration } from '../../libs/views/src/migrations/0003_sample_groups';
 import { startProjector } from '../../apps/projector/src/start';
 import {
   liveSchema,
@@ -154,6 +155,46 @@ describe('projector end to end', () => {
       expect(prometheusSample(metrics, 'strata_consumer_lag', { topic: Topics.items })).toBe(0);
       const ready = await fetch(`${projector.metricsUrl}/health/ready`);
       expect(ready.status).toBe(200);
+    } finally {
+      await projector.stop();
+    }
+  });
+
+  it('brings a live build made by an earlier version up to date on start, then writes sample groups to it', async () => {
+    const schema = await liveSchema(env.knex);
+    // The live build as the version before sample groups left it: without migration 0003.
+    await sampleGroupsMigration(schema).down(env.knex);
+    await env.knex.withSchema(schema).table('knex_migrations').where({ name: '0003_sample_groups' }).delete();
+
+    const runId = randomUUID();
+    const stepId = randomUUID();
+    const history = new HistoryBuilder()
+      .startRun(runId)
+      .applyStep(runId, stepId, [], [], packItemRefs(['a', 'b'], ['a1', 'b1', 'b2'], [1, 1, 1, 1, 2, 1]));
+    // Fresh event ids: the builder numbers its events, as the history published above did.
+    const events = history.events.map(({ event }) => ({
+      ...event,
+      event: { ...event.event, envelope: { ...event.event.envelope, eventId: randomUUID() } },
+    })) as StrataEvent[];
+    await publish(env.stack, events);
+    const projector = await startProjector(projectorOptions());
+    try {
+      await waitForCheckpoints(env.knex, () => liveSchema(env.knex), await logEnds(env.kafka));
+      const migrations = await env.knex.withSchema(schema).table('knex_migrations').pluck('name');
+      expect(migrations).toContain('0003_sample_groups');
+      const edges = await env.knex
+        .withSchema(schema)
+        .table('lineage_edges')
+        .where({ step_id: stepId })
+        .orderBy(['direction', 'ordinal'])
+        .select('direction', 'sample_groups');
+      expect(edges.map((edge) => [edge.direction, edge.sample_groups])).toEqual([
+        ['INPUT', [0]],
+        ['INPUT', [1]],
+        ['OUTPUT', [0]],
+        ['OUTPUT', [1]],
+        ['OUTPUT', [1]],
+      ]);
     } finally {
       await projector.stop();
     }

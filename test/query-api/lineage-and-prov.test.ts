@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packItemRefs } from '@strata/contracts';
 import { fileRef } from './support/history';
 import { petsScenario } from './support/pets-scenario';
 import { parseWithPythonProv } from './support/python-prov';
@@ -27,6 +28,27 @@ const provenanceSteps = ['decode', 'embed', 'index'].flatMap((operation, stage) 
       files.map((file) => fileRef(`${file}.s${stage + 1}`)),
     );
   }),
+);
+
+/**
+ * A run that paired its samples (per-sample provenance as the SDK records it): one resize step over
+ * 300 registered clips, reading a dataset too, each clip making its resized clip.
+ */
+const clips = Array.from({ length: 300 }, (_, index) => `clip-${index}`);
+for (const clip of [...clips, ...clips.map((clip) => `${clip}-resized`)]) scenario.history.registerItem(clip);
+const clipDataset = { kind: 'DATASET' as const, id: 'clips', version: '1' };
+const pairedRun = scenario.history.startRun('resize-clips', 'git:c1125');
+const pairedStep = scenario.history.step(
+  pairedRun,
+  'resize',
+  [clipDataset],
+  [],
+  {},
+  packItemRefs(
+    clips,
+    clips.map((clip) => `${clip}-resized`),
+    [1, 1, clips.length],
+  ),
 );
 
 beforeAll(async () => {
@@ -190,6 +212,22 @@ describe('GET /v1/items/{itemId}/provenance', () => {
   it('404s an unknown item', async () => {
     expect((await harness.json('/v1/items/nope/provenance')).status).toBe(404);
   });
+
+  it('lists of a step that paired its samples only the item and the inputs it was made from', async () => {
+    const { status, body } = await harness.json<{
+      steps: { depth: number; step: { stepId: string; inputs: unknown[]; outputs: unknown[] } }[];
+    }>('/v1/items/clip-7-resized/provenance');
+    expect(status).toBe(200);
+    expect(body.steps).toHaveLength(1);
+    expect(body.steps[0].step).toMatchObject({
+      stepId: pairedStep,
+      inputs: [
+        { kind: 'DATASET', id: 'clips', version: '1' },
+        { kind: 'ITEM', id: 'clip-7', version: null, sampleGroups: [7] },
+      ],
+      outputs: [{ kind: 'ITEM', id: 'clip-7-resized', version: null, sampleGroups: [7] }],
+    });
+  });
 });
 
 describe('GET /v1/prov', () => {
@@ -219,6 +257,26 @@ describe('GET /v1/prov', () => {
     expect(revisions).toHaveLength(2);
     expect(Object.keys(body.agent)).toEqual(
       expect.arrayContaining(['agent:human/ann-1', 'agent:human/ann-2', 'agent:human/ann-3']),
+    );
+  });
+
+  it('derives each output of a step that paired its samples only from its own inputs', async () => {
+    type Derivation = { 'prov:generatedEntity': string; 'prov:usedEntity': string };
+    const derivations = async (node: string) => {
+      const { body } = await harness.json<{ wasDerivedFrom: Record<string, Derivation> }>(
+        `/v1/prov?node=${q(node)}`,
+      );
+      return Object.values(body.wasDerivedFrom).map(
+        (relation) => `${relation['prov:usedEntity']} → ${relation['prov:generatedEntity']}`,
+      );
+    };
+    const madeClip7 = ['artifact:dataset/clips/1 → item:clip-7-resized', 'item:clip-7 → item:clip-7-resized'];
+    expect((await derivations('item:clip-7-resized')).sort()).toEqual(madeClip7);
+    // The whole run: each clip made its resized clip, and the dataset made every one of them.
+    const ofRun = await derivations(`run:${pairedRun}`);
+    expect(ofRun).toHaveLength(2 * clips.length);
+    expect(ofRun.filter((derivation) => derivation.endsWith('→ item:clip-7-resized')).sort()).toEqual(
+      madeClip7,
     );
   });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { provenancePairs } from '@strata/sdk';
 import { lineage } from '@strata/views';
 import { sdkStackForSuite } from './support/sdk-stack';
 
@@ -15,11 +14,14 @@ type Sample = { itemId: string };
 interface StepView {
   stepId: string;
   operation: { name: string; version: string };
-  parameters: Record<string, unknown> & { provenanceOf?: string; groups?: number[] };
+  parameters: Record<string, unknown> & { provenanceOf?: string };
   inputRecords: number | null;
   outputRecords: number | null;
   inputs: string[];
   outputs: string[];
+  /** The sample groups of each input and output, as the views hold them (null: the whole step). */
+  inputGroups: (number[] | null)[];
+  outputGroups: (number[] | null)[];
 }
 
 /** A run's steps as the views hold them, in log order, with their input and output artifact refs in order. */
@@ -35,13 +37,15 @@ async function stepsInViews(schema: string, runId: string): Promise<StepView[]> 
     .join('artifacts as a', 'a.artifact_key', 'e.artifact_key')
     .where('e.run_id', runId)
     .orderBy('e.ordinal')
-    .select('e.step_id', 'e.direction', 'a.kind', 'a.artifact_id', 'a.version');
+    .select('e.step_id', 'e.direction', 'e.sample_groups', 'a.kind', 'a.artifact_id', 'a.version');
+  const edgesOf = (stepId: string, direction: 'INPUT' | 'OUTPUT') =>
+    edges.filter((edge) => edge.step_id === stepId && edge.direction === direction);
   const refsOf = (stepId: string, direction: 'INPUT' | 'OUTPUT') =>
-    edges
-      .filter((edge) => edge.step_id === stepId && edge.direction === direction)
-      .map((edge) =>
-        edge.kind === 'ITEM' ? edge.artifact_id : `${edge.kind}:${edge.artifact_id}@${edge.version}`,
-      );
+    edgesOf(stepId, direction).map((edge) =>
+      edge.kind === 'ITEM' ? edge.artifact_id : `${edge.kind}:${edge.artifact_id}@${edge.version}`,
+    );
+  const groupsOf = (stepId: string, direction: 'INPUT' | 'OUTPUT') =>
+    edgesOf(stepId, direction).map((edge) => edge.sample_groups as number[] | null);
   return steps.map((step) => ({
     stepId: step.step_id,
     operation: { name: step.operation_name, version: step.operation_version },
@@ -50,15 +54,24 @@ async function stepsInViews(schema: string, runId: string): Promise<StepView[]> 
     outputRecords: step.output_records === null ? null : Number(step.output_records),
     inputs: refsOf(step.step_id, 'INPUT'),
     outputs: refsOf(step.step_id, 'OUTPUT'),
+    inputGroups: groupsOf(step.step_id, 'INPUT'),
+    outputGroups: groupsOf(step.step_id, 'OUTPUT'),
   }));
 }
 
-/** The (input item, output item) pairs the views record for one step summary, from its provenance chunks. */
+/**
+ * The (input item, output item) pairs the views record for one step summary: in each of its provenance
+ * chunks, every input and output that share a sample group.
+ */
 function pairsOf(steps: readonly StepView[], summary: StepView): [string, string][] {
   return steps
     .filter((step) => step.parameters.provenanceOf === summary.stepId)
     .flatMap((chunk) =>
-      provenancePairs({ inputs: chunk.inputs, outputs: chunk.outputs, groups: chunk.parameters.groups! }),
+      chunk.inputs.flatMap((input, i) =>
+        chunk.outputs
+          .filter((_, o) => chunk.outputGroups[o]!.some((group) => chunk.inputGroups[i]!.includes(group)))
+          .map((output): [string, string] => [input, output]),
+      ),
     );
 }
 
@@ -136,8 +149,9 @@ describe('recorded pipelines, projected', () => {
     // Bounded chunks, not one step per sample.
     expect(steps.length - summaries.length).toBeLessThan(60);
 
-    // The views' lineage walk from one output reaches its source item: augment, then normalize, since
-    // the filter kept item-7/n as it was (the same artifact is the filter's input and its output).
+    // The views' lineage walk from one output reaches its source item and nothing else of its chunks:
+    // augment, then normalize, since the filter kept item-7/n as it was (the same artifact is the
+    // filter's input and its output).
     const upstream = await lineage(sdk().knex, schema, {
       from: { kind: 'ITEM', id: 'item-7/n/a', version: null },
       direction: 'upstream',
@@ -145,14 +159,28 @@ describe('recorded pipelines, projected', () => {
       maxNodes: 5000,
     });
     expect(upstream.truncated).toBe(false);
-    expect(upstream.artifacts.find((artifact) => artifact.artifactId === 'item-7')).toMatchObject({
-      kind: 'ITEM',
-      depth: 2,
-    });
-    expect([...new Set(upstream.steps.map((step) => step.operationName))].sort()).toEqual([
+    expect(upstream.artifacts.map((artifact) => [artifact.artifactId, artifact.depth])).toEqual([
+      ['item-7/n/a', 0],
+      ['item-7/n', 1],
+      ['item-7', 2],
+    ]);
+    expect(upstream.steps.map((step) => step.operationName).sort()).toEqual([
       'augment',
       'drop-every-tenth',
       'normalize',
+    ]);
+    // And downstream from a source item: its two augmented samples, not its chunk's.
+    const downstream = await lineage(sdk().knex, schema, {
+      from: { kind: 'ITEM', id: 'item-7', version: null },
+      direction: 'downstream',
+      maxDepth: 3,
+      maxNodes: 5000,
+    });
+    expect(downstream.artifacts.map((artifact) => artifact.artifactId).sort()).toEqual([
+      'item-7',
+      'item-7/n',
+      'item-7/n/a',
+      'item-7/n/b',
     ]);
   });
 

@@ -1,8 +1,15 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactRef } from '@strata/contracts';
+import { packItemRefs, type ArtifactRef } from '@strata/contracts';
 import { artifactKeyOf, HistoryBuilder } from '@strata/projection';
-import { applyBatch, createBuildSchema, lineage, quotedSchema, type LineageGraph } from '@strata/views';
+import {
+  applyBatch,
+  createBuildSchema,
+  lineage,
+  quotedSchema,
+  type LineageGraph,
+  type LineageQuery,
+} from '@strata/views';
 import { createTestDatabase } from './test-database';
 
 let knex: Knex;
@@ -196,5 +203,112 @@ describe('lineage of a run with thousands of per-item provenance records', () =>
     await expect(
       lineage(knex, schema, { from: item('i0'), direction: 'both', maxDepth: 2, maxNodes: 0 }),
     ).rejects.toThrow(/maxNodes/);
+  });
+});
+
+/**
+ * The same run with its pairing recorded (as the SDK records it since TransformationApplied carries
+ * `itemRefs.pairing`): every chunk step says which of its inputs made which of its outputs, and the
+ * resize steps also read a dataset, which belongs to the whole step.
+ */
+describe('lineage of a run whose steps paired their samples', () => {
+  const pairedSchema = 'paired_build';
+  const source: ArtifactRef = { kind: 'DATASET', id: 'raw', version: '1' };
+  const paired = new HistoryBuilder().startRun('prep');
+  for (const operation of operations) {
+    for (const start of chunkStarts) {
+      const ids = (refs: (i: number) => ArtifactRef[]) =>
+        range(start)
+          .flatMap(refs)
+          .map((ref) => ref.id);
+      const fanOut = operation.to(0).length;
+      paired.applyStep(
+        'prep',
+        `${operation.name}-${String(start).padStart(4, '0')}`,
+        operation.name === 'resize' ? [source] : [],
+        [],
+        packItemRefs(ids(operation.from), ids(operation.to), [1, fanOut, chunkSize]),
+      );
+    }
+  }
+  const ids = (graph: LineageGraph) => graph.artifacts.map((artifact) => artifact.artifactId);
+  const walk = (
+    from: LineageQuery['from'],
+    direction: LineageQuery['direction'],
+    maxDepth = 5,
+    maxNodes = 5000,
+  ) => lineage(knex, pairedSchema, { from, direction, maxDepth, maxNodes });
+
+  beforeAll(async () => {
+    await createBuildSchema(knex, pairedSchema);
+    await knex.transaction((trx) => applyBatch(trx, pairedSchema, paired.events));
+  });
+
+  it('walks upstream from one derived item to the items it was made from, not to its chunks', async () => {
+    const graph = await walk(item('i1234/flip'), 'upstream');
+    expect(graph.truncated).toBe(false);
+    expect(graph.artifacts.map((artifact) => [artifact.artifactId, artifact.depth])).toEqual([
+      ['i1234/flip', 0],
+      ['i1234/dedup', 1],
+      ['i1234/512', 2],
+      ['raw', 3],
+      ['i1234', 3],
+    ]);
+    // Sample 234 of each chunk starting at 1000, in the step's group 234.
+    expect(graph.steps.map((step) => [step.stepId, step.depth, step.sampleGroups])).toEqual([
+      ['augment-1000', 1, [234]],
+      ['dedupe-1000', 2, [234]],
+      ['resize-1000', 3, [234]],
+    ]);
+    expect(edgesOf(graph)).toEqual(
+      [
+        'augment-1000 INPUT ["ITEM","i1234/dedup",null]',
+        'augment-1000 OUTPUT ["ITEM","i1234/flip",null]',
+        'dedupe-1000 INPUT ["ITEM","i1234/512",null]',
+        'dedupe-1000 OUTPUT ["ITEM","i1234/dedup",null]',
+        'resize-1000 INPUT ["DATASET","raw","1"]',
+        'resize-1000 INPUT ["ITEM","i1234",null]',
+        'resize-1000 OUTPUT ["ITEM","i1234/512",null]',
+      ].sort(),
+    );
+  });
+
+  it('walks downstream from one item to what was made from it, fan-out included', async () => {
+    const graph = await walk(item('i0'), 'downstream');
+    expect(ids(graph)).toEqual(['i0', 'i0/512', 'i0/dedup', 'i0/aug', 'i0/flip']);
+    expect(graph.steps.map((step) => step.stepId)).toEqual(['resize-0000', 'dedupe-0000', 'augment-0000']);
+    expect(graph.edges).toHaveLength(7);
+  });
+
+  it('walks a step met through an edge of the whole step whole', async () => {
+    const graph = await walk(source, 'downstream', 1);
+    expect(graph.steps).toHaveLength(chunkStarts.length);
+    expect(graph.steps.every((step) => step.sampleGroups === null)).toBe(true);
+    expect(graph.artifacts).toHaveLength(1 + itemCount);
+  });
+
+  it("walks a run's own steps whole, and cuts paired walks to the first nodes of the uncut walk", async () => {
+    const run = await walk({ runId: 'prep' }, 'both', 5, 500);
+    expect(run.artifacts.length + run.steps.length).toBe(500);
+    expect(run.steps.every((step) => step.sampleGroups === null)).toBe(true);
+
+    // Upstream from many outputs of one chunk: each sample group reached counts toward the cap.
+    const from = range(0)
+      .slice(0, 40)
+      .map((i) => item(`i${i}/aug`));
+    const whole = await walk(from, 'upstream');
+    expect(whole.truncated).toBe(false);
+    expect(whole.artifacts).toHaveLength(40 * 4 + 1);
+    expect(whole.steps.map((step) => step.sampleGroups)).toEqual([
+      range(0).slice(0, 40),
+      range(0).slice(0, 40),
+      range(0).slice(0, 40),
+    ]);
+    const order = orderOf(whole);
+    for (const cap of [1, 40, 41, 90, 200]) {
+      const cut = await walk(from, 'upstream', 5, cap);
+      expect(cut.truncated).toBe(true);
+      expect(order.slice(0, orderOf(cut).length)).toEqual(orderOf(cut));
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@strata/views';
 import { batchedHistoryArbitrary } from '../../libs/projection/src/testing/history-arbitrary';
 import { viewsMigration } from '../../libs/views/src/migrations/0001_views';
+import { sampleGroupsMigration } from '../../libs/views/src/migrations/0003_sample_groups';
 import { createTestDatabase } from './test-database';
 
 let knex: Knex;
@@ -24,10 +25,13 @@ beforeAll(async () => {
 });
 afterAll(async () => drop());
 
-/** A build as it was before processed_events existed: only the first migration applied. */
-async function buildWithFirstMigrationOnly(schema: string): Promise<void> {
+/**
+ * A build as it was before processed_events existed: the first migration applied, and the column of
+ * a later one (lineage_edges.sample_groups) that today's writer, which fills the build, needs.
+ */
+async function buildWithoutProcessedEvents(schema: string): Promise<void> {
   await knex.raw(`CREATE SCHEMA ${schema}`);
-  const migrations: Migration[] = [viewsMigration(schema)];
+  const migrations: Migration[] = [viewsMigration(schema), sampleGroupsMigration(schema)];
   await knex.migrate.latest({
     migrationSource: {
       getMigrations: async () => migrations,
@@ -60,7 +64,7 @@ const history = () =>
 describe('processed_events (idempotency by one index probe per event)', () => {
   it('is backfilled when a build made before it is migrated: its events stay exactly once', async () => {
     const schema = 'build_before_processed_events';
-    await buildWithFirstMigrationOnly(schema);
+    await buildWithoutProcessedEvents(schema);
     const events = history();
     const changes = projectBatch(events, {
       processedEventIds: [],

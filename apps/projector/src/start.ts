@@ -23,7 +23,7 @@ import {
   retryDelayMs,
   type FetchLimits,
 } from '@strata/projector';
-import { loadCheckpoints } from '@strata/views';
+import { createBuildSchema, loadCheckpoints } from '@strata/views';
 
 export interface StartProjectorOptions {
   brokers: string[];
@@ -63,8 +63,13 @@ export interface RunningProjector {
  */
 export async function startProjector(options: StartProjectorOptions): Promise<RunningProjector> {
   const { knex, logger } = options;
-  await migrateConcurrently(knex, logger);
+  await migrateConcurrently(logger, 'the control tables', () => migrateLatest(knex));
   const live = await ensureLiveBuild(knex);
+  // Each build migrates on its own: a live build made by an earlier version gets the view migrations
+  // added since (its rows kept), before anything is written to or read from it.
+  await migrateConcurrently(logger, `the live build ${live.name}`, () =>
+    createBuildSchema(knex, live.schemaName),
+  );
   logger.info({ build: live.name, schema: live.schemaName }, 'projecting into the live build');
 
   const kafka = createKafka({ brokers: options.brokers, clientId: 'strata-projector', logger });
@@ -157,17 +162,21 @@ const concurrentMigration = (error: unknown) =>
     ['23505', '42P06', '42P07'].includes((error as { code?: string }).code ?? ''));
 
 /**
- * The control migrations, waiting for another process doing them at the same time (replicas
- * starting together): knex refuses rather than waits while its migration lock is held.
+ * Migrations (`what`: the control tables, a build), waiting for another process doing them at the
+ * same time (replicas starting together): knex refuses rather than waits while its migration lock is held.
  */
-async function migrateConcurrently(knex: Knex, logger: Logger): Promise<void> {
+async function migrateConcurrently(
+  logger: Logger,
+  what: string,
+  migrate: () => Promise<unknown>,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await migrateLatest(knex);
+      await migrate();
       return;
     } catch (error) {
       if (!concurrentMigration(error) || attempt >= 20) throw error;
-      logger.info({ attempt }, 'another process is migrating the control tables; waiting');
+      logger.info({ attempt }, `another process is migrating ${what}; waiting`);
       await sleep(retryDelayMs(attempt));
     }
   }

@@ -6,7 +6,9 @@ export {
   packedIdsProblem,
   packedItemRefsProblems,
   PackedItemRefsError,
+  sampleGroupsOf,
   stepArtifacts,
+  type StepArtifacts,
   unpackItemIds,
   unpackItemRefs,
 } from './item-refs';

@@ -5,6 +5,7 @@ import {
   packItemIds,
   packItemRefs,
   PackedItemRefsError,
+  sampleGroupsOf,
   stepArtifacts,
   unpackItemIds,
 } from './item-refs';
@@ -112,5 +113,51 @@ describe('stepArtifacts', () => {
     expect(validateEvent({ type: 'TransformationApplied', event: { ...step, itemRefs } })).toEqual([
       { field: 'itemRefs.inputIds', message: 'holds 2 ids but its count is 1' },
     ]);
+  });
+});
+
+describe('pairing (which inputs made which outputs)', () => {
+  const step = sampleEvents.TransformationApplied;
+  const problemsOf = (itemRefs: ReturnType<typeof packItemRefs>) =>
+    validateEvent({ type: 'TransformationApplied', event: { ...step, itemRefs } });
+
+  it('numbers sample groups as the triples unroll, so an output shares its group with its inputs', () => {
+    // a→a2, b dropped, c→c1 c2, (d, e)→de, a sample without ids, f→f2.
+    const itemRefs = packItemRefs(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      ['a2', 'c1', 'c2', 'de', 'f2'],
+      [1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 0, 0, 1, 1, 1, 1],
+    );
+    expect(problemsOf(itemRefs)).toEqual([]);
+    const groups = sampleGroupsOf(itemRefs)!;
+    expect([...groups.inputs]).toEqual([0, 1, 2, 3, 3, 5]);
+    expect([...groups.outputs]).toEqual([0, 2, 2, 3, 5]);
+    const listed = { ...step, inputs: step.inputs.slice(0, 1), outputs: [] };
+    expect(stepArtifacts({ ...listed, itemRefs }).sampleGroups).toEqual(groups);
+  });
+
+  it('is unknown when empty: no groups, every output from every input', () => {
+    const itemRefs = packItemRefs(['a', 'b'], ['c']);
+    expect(itemRefs.pairing).toEqual([]);
+    expect(problemsOf(itemRefs)).toEqual([]);
+    expect(sampleGroupsOf(itemRefs)).toBeNull();
+    expect(stepArtifacts({ ...step, itemRefs }).sampleGroups).toBeNull();
+  });
+
+  it('is refused, naming itemRefs.pairing, unless it is triples covering the ids exactly', () => {
+    const cases: [number[], string][] = [
+      [[1, 1], 'must hold triples (inCount, outCount, repeat), but its length 2 is not a multiple of 3'],
+      [[1, 1, 1, -1, 1, 1], 'triple 1 has a negative count'],
+      [[1, 1, 0, 1, 1, 2], 'triple 0 must repeat at least once, got 0'],
+      [[1, 1, 1], 'covers 1 input ids but inputCount is 2'],
+      [[1, 2, 2], 'covers 4 output ids but outputCount is 2'],
+    ];
+    for (const [pairing, message] of cases)
+      expect(problemsOf(packItemRefs(['a', 'b'], ['x', 'y'], pairing))).toEqual([
+        { field: 'itemRefs.pairing', message },
+      ]);
+    expect(() => stepArtifacts({ ...step, itemRefs: packItemRefs(['a'], ['x'], [1, 1, 2]) })).toThrow(
+      new PackedItemRefsError('itemRefs.pairing', 'covers 2 input ids but inputCount is 1'),
+    );
   });
 });

@@ -19,7 +19,11 @@ export function packItemIds(ids: readonly string[]): Buffer {
  * common steps send. The comparison is by identity first, so a pipeline passing the same id strings
  * on pays one pointer comparison per id.
  */
-export function packItemRefs(inputIds: readonly string[], outputIds: readonly string[]): PackedItemRefs {
+export function packItemRefs(
+  inputIds: readonly string[],
+  outputIds: readonly string[],
+  pairing: number[] = [],
+): PackedItemRefs {
   const outputsAreInputs = inputIds.length > 0 && sameIds(inputIds, outputIds);
   return {
     inputIds: packItemIds(inputIds),
@@ -27,6 +31,7 @@ export function packItemRefs(inputIds: readonly string[], outputIds: readonly st
     outputIds: outputsAreInputs ? Buffer.alloc(0) : packItemIds(outputIds),
     outputCount: outputIds.length,
     outputsAreInputs,
+    pairing,
   };
 }
 
@@ -99,25 +104,84 @@ export function packedItemRefsProblems(refs: PackedItemRefs): PackedItemRefsErro
     const outputs = packedIdsProblem(refs.outputIds, refs.outputCount);
     if (outputs) problems.push(new PackedItemRefsError('itemRefs.outputIds', outputs));
   }
+  const pairing = pairingProblem(refs);
+  if (pairing) problems.push(new PackedItemRefsError('itemRefs.pairing', pairing));
   return problems;
 }
 
+/** Why a pairing does not cover the ids exactly, in triples of non-negative integers, or undefined. */
+function pairingProblem({ pairing, inputCount, outputCount }: PackedItemRefs): string | undefined {
+  if (pairing.length === 0) return undefined;
+  if (pairing.length % 3 !== 0)
+    return `must hold triples (inCount, outCount, repeat), but its length ${pairing.length} is not a multiple of 3`;
+  let inputs = 0;
+  let outputs = 0;
+  for (let at = 0; at < pairing.length; at += 3) {
+    const [inCount, outCount, repeat] = pairing.slice(at, at + 3);
+    if (!(inCount >= 0 && outCount >= 0)) return `triple ${at / 3} has a negative count`;
+    if (!(repeat >= 1)) return `triple ${at / 3} must repeat at least once, got ${repeat}`;
+    inputs += inCount * repeat;
+    outputs += outCount * repeat;
+  }
+  if (inputs !== inputCount) return `covers ${inputs} input ids but inputCount is ${inputCount}`;
+  if (outputs !== outputCount) return `covers ${outputs} output ids but outputCount is ${outputCount}`;
+  return undefined;
+}
+
+/**
+ * The sample group of every packed input and output id, in list order: groups are numbered from 0
+ * as the pairing's triples unroll, so an output and the inputs it was made from share a number.
+ * Null when the pairing is not known. The pairing must be well formed ({@link packedItemRefsProblems}).
+ */
+export function sampleGroupsOf(refs: PackedItemRefs): { inputs: Int32Array; outputs: Int32Array } | null {
+  const { pairing } = refs;
+  if (pairing.length === 0) return null;
+  const inputs = new Int32Array(refs.inputCount);
+  const outputs = new Int32Array(refs.outputCount);
+  let group = 0;
+  let inputAt = 0;
+  let outputAt = 0;
+  for (let at = 0; at < pairing.length; at += 3) {
+    const [inCount, outCount, repeat] = pairing.slice(at, at + 3);
+    for (let time = 0; time < repeat; time++, group++) {
+      inputs.fill(group, inputAt, (inputAt += inCount));
+      outputs.fill(group, outputAt, (outputAt += outCount));
+    }
+  }
+  return { inputs, outputs };
+}
+
 const itemRef = (id: string): ArtifactRef => ({ kind: 'ITEM', id, version: null });
+
+/** A step's artifacts, with the sample group of each packed item ref when the step paired them. */
+export interface StepArtifacts {
+  inputs: ArtifactRef[];
+  outputs: ArtifactRef[];
+  /**
+   * The sample group ({@link sampleGroupsOf}) of the packed ids, which come after the listed refs:
+   * `inputs[event.inputs.length + i]` is in group `sampleGroups.inputs[i]`. Listed refs belong to
+   * the whole step. Null when the step has no packed ids or no pairing.
+   */
+  sampleGroups: { inputs: Int32Array; outputs: Int32Array } | null;
+}
 
 /**
  * A step's inputs and outputs as readers see them: its listed refs, then its packed item ids as ITEM
  * refs. Throws a {@link PackedItemRefsError} for a malformed packing.
  */
-export function stepArtifacts(event: Pick<TransformationApplied, 'inputs' | 'outputs' | 'itemRefs'>): {
-  inputs: ArtifactRef[];
-  outputs: ArtifactRef[];
-} {
+export function stepArtifacts(
+  event: Pick<TransformationApplied, 'inputs' | 'outputs' | 'itemRefs'>,
+): StepArtifacts {
   const packed = event.itemRefs;
-  if (packed === null) return { inputs: event.inputs, outputs: event.outputs };
+  if (packed === null) return { inputs: event.inputs, outputs: event.outputs, sampleGroups: null };
   const [problem] = packedItemRefsProblems(packed);
   if (problem) throw problem;
   const ids = unpackItemRefs(packed);
   const inputRefs = ids.inputs.map(itemRef);
   const outputRefs = packed.outputsAreInputs ? inputRefs : ids.outputs.map(itemRef);
-  return { inputs: [...event.inputs, ...inputRefs], outputs: [...event.outputs, ...outputRefs] };
+  return {
+    inputs: [...event.inputs, ...inputRefs],
+    outputs: [...event.outputs, ...outputRefs],
+    sampleGroups: sampleGroupsOf(packed),
+  };
 }

@@ -168,6 +168,65 @@ describe('projectBatch packed item refs', () => {
     expect(edgesOf(packed).filter((edge) => edge.direction === 'OUTPUT')).toHaveLength(inputIds.length);
   });
 
+  it('gives each packed item its sample groups, and listed refs none (they belong to the whole step)', () => {
+    // α-1 → α-1:x, b → b:x b:y; then the same dataset and a repeated input id: the crops of one image.
+    const paired = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [dataset], [], packItemRefs(inputIds, outputIds, [1, 1, 1, 1, 2, 1]))
+        .applyStep(
+          'run',
+          'crops',
+          [dataset],
+          [],
+          packItemRefs(['b', 'b', 'c'], ['b:1', 'b:2', 'c:1'], [1, 1, 3]),
+        ),
+    );
+    expect(paired.deadLetters).toEqual([]);
+    const groupsOf = (stepId: string) =>
+      paired.lineageEdges
+        .filter((edge) => edge.stepId === stepId)
+        .map(({ direction, artifactKey, sampleGroups }) => [
+          direction,
+          JSON.parse(artifactKey)[1],
+          sampleGroups,
+        ]);
+    expect(groupsOf('step')).toEqual([
+      ['INPUT', 'raw', null],
+      ['INPUT', 'α-1', [0]],
+      ['INPUT', 'b', [1]],
+      ['OUTPUT', 'α-1:x', [0]],
+      ['OUTPUT', 'b:x', [1]],
+      ['OUTPUT', 'b:y', [1]],
+    ]);
+    // An item read twice is one edge in both its groups.
+    expect(groupsOf('crops')).toEqual([
+      ['INPUT', 'raw', null],
+      ['INPUT', 'b', [0, 1]],
+      ['INPUT', 'c', [2]],
+      ['OUTPUT', 'b:1', [0]],
+      ['OUTPUT', 'b:2', [1]],
+      ['OUTPUT', 'c:1', [2]],
+    ]);
+    const unpaired = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [], [], packItemRefs(inputIds, outputIds)),
+    );
+    expect(unpaired.lineageEdges.every((edge) => edge.sampleGroups === null)).toBe(true);
+  });
+
+  it('dead-letters a pairing that does not cover the ids, naming it', () => {
+    const { deadLetters } = project(
+      new HistoryBuilder()
+        .startRun('run')
+        .applyStep('run', 'step', [], [], packItemRefs(inputIds, outputIds, [1, 1, 2])),
+    );
+    expect(deadLetters.map(({ reason, detail }) => ({ reason, detail }))).toEqual([
+      { reason: 'malformed_item_refs', detail: 'itemRefs.pairing covers 2 output ids but outputCount is 3' },
+    ]);
+  });
+
   it('dead-letters outputsAreInputs with a differing output count', () => {
     const { deadLetters } = project(
       new HistoryBuilder()

@@ -9,6 +9,7 @@ import type {
   RunCompleted,
   RunStarted,
   SnapshotFrozen,
+  StepArtifacts,
   StrataEvent,
   TransformationApplied,
 } from '@strata/contracts';
@@ -20,6 +21,7 @@ import type {
   DeadLetterReason,
   EventOrigin,
   EventPosition,
+  LineageEdgeRow,
   PositionedEvent,
   PriorStateData,
   ViewChanges,
@@ -287,7 +289,7 @@ class BatchProjector {
   private applyStep(event: TransformationApplied, position: EventPosition): Rejection | undefined {
     if (!this.state.runs.has(event.runId)) return reject('unknown_run', event.runId);
     if (this.state.stepIds.has(event.stepId)) return reject('duplicate_step', event.stepId);
-    let artifacts: { inputs: ArtifactRef[]; outputs: ArtifactRef[] };
+    let artifacts: StepArtifacts;
     try {
       artifacts = stepArtifacts(event);
     } catch (error) {
@@ -308,8 +310,13 @@ class BatchProjector {
       startedAt: event.startedAt,
       endedAt: event.endedAt,
     });
-    this.addLineage(event, 'INPUT', artifacts.inputs, position);
-    this.addLineage(event, 'OUTPUT', artifacts.outputs, position);
+    const listed = { INPUT: event.inputs.length, OUTPUT: event.outputs.length };
+    const groupOf = (direction: 'INPUT' | 'OUTPUT', at: number): number | null => {
+      const groups = direction === 'INPUT' ? artifacts.sampleGroups?.inputs : artifacts.sampleGroups?.outputs;
+      return groups && at >= listed[direction] ? groups[at - listed[direction]] : null;
+    };
+    this.addLineage(event, 'INPUT', artifacts.inputs, groupOf, position);
+    this.addLineage(event, 'OUTPUT', artifacts.outputs, groupOf, position);
     return undefined;
   }
 
@@ -317,14 +324,20 @@ class BatchProjector {
     event: TransformationApplied,
     direction: 'INPUT' | 'OUTPUT',
     refs: readonly ArtifactRef[],
+    groupOf: (direction: 'INPUT' | 'OUTPUT', at: number) => number | null,
     { partition, offset }: EventPosition,
   ): void {
-    const seenInStep = new Set<string>();
-    refs.forEach((ref) => {
+    const seenInStep = new Map<string, LineageEdgeRow>();
+    refs.forEach((ref, at) => {
       const artifactKey = artifactKeyOf(ref);
-      // A step listing the same artifact twice on one side is one lineage edge.
-      if (seenInStep.has(artifactKey)) return;
-      seenInStep.add(artifactKey);
+      const group = groupOf(direction, at);
+      // A step listing the same artifact twice on one side is one lineage edge, in each of its groups.
+      const seen = seenInStep.get(artifactKey);
+      if (seen) {
+        if (group === null) seen.sampleGroups = null;
+        else if (seen.sampleGroups && seen.sampleGroups.at(-1) !== group) seen.sampleGroups.push(group);
+        return;
+      }
       if (!this.newArtifactKeys.has(artifactKey)) {
         this.newArtifactKeys.add(artifactKey);
         this.changes.artifacts.push({
@@ -334,16 +347,19 @@ class BatchProjector {
           version: ref.version,
         });
       }
-      this.changes.lineageEdges.push({
+      const edge: LineageEdgeRow = {
         stepId: event.stepId,
         runId: event.runId,
         direction,
-        ordinal: seenInStep.size - 1,
+        ordinal: seenInStep.size,
         artifactKey,
+        sampleGroups: group === null ? null : [group],
         partition,
         offset,
         eventTime: event.envelope.eventTime,
-      });
+      };
+      seenInStep.set(artifactKey, edge);
+      this.changes.lineageEdges.push(edge);
     });
   }
 

@@ -216,6 +216,12 @@ export interface LineageEdgeRow {
   direction: 'INPUT' | 'OUTPUT';
   ordinal: number;
   artifactKey: string;
+  /**
+   * The sample groups of the step this artifact is in (ascending), when the step paired its inputs
+   * with its outputs: an input and an output are linked only through a group they share. Null: the
+   * artifact belongs to the whole step, linked to every artifact on the other side.
+   */
+  sampleGroups: number[] | null;
   partition: number;
   offset: number;
   eventTime: number;

@@ -320,9 +320,9 @@ class PipelineExecution {
       .applyTransformation({
         runId: this.runId,
         operation: { name: state.operation.name, version: state.operation.version },
-        parameters: JSON.stringify({ provenanceOf: state.stepId, chunk: chunk.index, groups: chunk.groups }),
+        parameters: JSON.stringify({ provenanceOf: state.stepId, chunk: chunk.index }),
         itemRefs: chunk.itemRefs,
-        inputRecords: samplesIn(chunk.groups),
+        inputRecords: samplesIn(chunk.itemRefs.pairing),
         outputRecords: chunk.itemRefs.outputCount,
         startedAt: chunk.startedAt,
         endedAt: chunk.endedAt,
@@ -383,10 +383,10 @@ class PipelineExecution {
   }
 }
 
-/** How many samples a chunk's run-length groups cover. */
-function samplesIn(groups: number[]): number {
+/** How many samples a chunk's pairing covers. */
+function samplesIn(pairing: number[]): number {
   let samples = 0;
-  for (let group = 2; group < groups.length; group += 3) samples += groups[group];
+  for (let repeat = 2; repeat < pairing.length; repeat += 3) samples += pairing[repeat];
   return samples;
 }
 

@@ -5,7 +5,7 @@ import { ProvenanceRecorder, provenancePairs, type ProvenanceChunk } from './pro
 
 /** A chunk with its ids unpacked, as a reader of the event sees them. */
 function unpacked(chunk: ProvenanceChunk) {
-  return { ...chunk, ...unpackItemRefs(chunk.itemRefs) };
+  return { ...chunk, ...unpackItemRefs(chunk.itemRefs), pairing: chunk.itemRefs.pairing };
 }
 
 function recorder(maxRefs = 1000, maxChars = 1_000_000) {
@@ -26,7 +26,7 @@ describe('ProvenanceRecorder', () => {
     provenance.recordOne(['d', 'e'], 'de');
     provenance.flush();
     expect(chunks).toHaveLength(1);
-    expect(provenancePairs(chunks[0])).toEqual([
+    expect(provenancePairs(chunks[0].itemRefs)).toEqual([
       ['a', 'a2'],
       ['c', 'c1'],
       ['c', 'c2'],
@@ -41,7 +41,7 @@ describe('ProvenanceRecorder', () => {
     provenance.record('d', []);
     provenance.recordOne('e', "e'");
     provenance.flush();
-    expect(chunks[0].groups).toEqual([1, 1, 3, 1, 0, 1, 1, 1, 1]);
+    expect(chunks[0].pairing).toEqual([1, 1, 3, 1, 0, 1, 1, 1, 1]);
   });
 
   it('cuts chunks at the reference limit without splitting a group', () => {
@@ -57,7 +57,7 @@ describe('ProvenanceRecorder', () => {
     provenance.recordOne('a', 'a1');
     provenance.record('b', ['b1', 'b2']);
     provenance.flush();
-    expect(chunks.map((chunk) => [chunk.inputs, chunk.outputs, chunk.groups])).toEqual([
+    expect(chunks.map((chunk) => [chunk.inputs, chunk.outputs, chunk.pairing])).toEqual([
       [['a'], ['a1'], [1, 1, 1]],
       [['b'], ['b1', 'b2'], [1, 2, 1]],
     ]);
@@ -106,7 +106,7 @@ describe('ProvenanceRecorder', () => {
     expect(chunks).toEqual([]);
     provenance.recordOne(42, 'x');
     provenance.flush();
-    expect(chunks[0]).toMatchObject({ inputs: [], outputs: ['x'], groups: [0, 1, 1] });
+    expect(chunks[0]).toMatchObject({ inputs: [], outputs: ['x'], pairing: [0, 1, 1] });
   });
 
   it('keeps the exact pairing of any sequence of samples, in well-formed chunks within the limits', () => {
@@ -135,7 +135,7 @@ describe('ProvenanceRecorder', () => {
           else provenance.recordOne(recorded.input, recorded.output);
         }
         provenance.flush();
-        expect(chunks.flatMap((chunk) => provenancePairs(chunk))).toEqual(expected);
+        expect(chunks.flatMap((chunk) => provenancePairs(chunk.itemRefs))).toEqual(expected);
         expect(chunks.map((chunk) => chunk.index)).toEqual(chunks.map((_, index) => index));
         for (const chunk of chunks) {
           expect(packedItemRefsProblems(chunk.itemRefs)).toEqual([]);
@@ -143,8 +143,8 @@ describe('ProvenanceRecorder', () => {
           const chars = refs.reduce((sum, ref) => sum + ref.length + 1, 0);
           // Only a group that alone exceeds the limits may make a chunk that does.
           let groupsWithRefs = 0;
-          for (let at = 0; at < chunk.groups.length; at += 3)
-            if (chunk.groups[at] + chunk.groups[at + 1] > 0) groupsWithRefs += chunk.groups[at + 2];
+          for (let at = 0; at < chunk.pairing.length; at += 3)
+            if (chunk.pairing[at] + chunk.pairing[at + 1] > 0) groupsWithRefs += chunk.pairing[at + 2];
           if (groupsWithRefs > 1) expect(refs.length <= maxRefs && chars <= maxChars).toBe(true);
         }
       }),

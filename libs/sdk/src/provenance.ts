@@ -1,4 +1,4 @@
-import { packItemIds, type PackedItemRefs } from '@strata/contracts';
+import { packItemIds, sampleGroupsOf, unpackItemRefs, type PackedItemRefs } from '@strata/contracts';
 
 /** Extracts the item id of a sample, or undefined for samples that are not items. */
 export type ItemIdOf = (sample: unknown) => string | undefined;
@@ -17,15 +17,13 @@ export const defaultItemIdOf: ItemIdOf = (sample) => {
 /** One bounded slice of a step's per-sample provenance, ready to become a TransformationApplied. */
 export interface ProvenanceChunk {
   index: number;
-  /** The chunk's input and output item ids, packed as TransformationApplied carries them. */
-  itemRefs: PackedItemRefs;
   /**
-   * Run-length pairing of inputs to outputs: triples (inCount, outCount, repeat), each meaning
-   * "`repeat` times, the next inCount inputs produced the next outCount outputs". A map of 1,000
-   * samples is [1, 1, 1000]; a dropped sample (1, 0, 1); a fan-out (1, k, 1). Exact per-sample
-   * mapping in a few integers per chunk.
+   * The chunk's input and output item ids, packed as TransformationApplied carries them, with their
+   * pairing: run-length triples (inCount, outCount, repeat), each meaning "`repeat` times, the next
+   * inCount inputs produced the next outCount outputs". A map of 1,000 samples is [1, 1, 1000]; a
+   * dropped sample (1, 0, 1); a fan-out (1, k, 1). Exact per-sample mapping in a few integers per chunk.
    */
-  groups: number[];
+  itemRefs: PackedItemRefs;
   startedAt: number;
   endedAt: number;
 }
@@ -147,12 +145,12 @@ export class ProvenanceRecorder {
       outputIds: this.outputs.take(),
       outputCount,
       outputsAreInputs,
+      pairing: this.groups,
     };
     const endedAt = Date.now();
     this.emit({
       index: this.chunkIndex++,
       itemRefs,
-      groups: this.groups,
       startedAt: this.chunkStartedAt,
       endedAt,
     });
@@ -212,26 +210,22 @@ function charsOf(ids: readonly string[]): number {
   return chars;
 }
 
-/** Expands a chunk's run-length groups back into (input, output) item id pairs. */
-export function provenancePairs(chunk: {
-  inputs: readonly string[];
-  outputs: readonly string[];
-  groups: readonly number[];
-}): [string, string][] {
-  const pairs: [string, string][] = [];
-  let inputAt = 0;
-  let outputAt = 0;
-  for (let group = 0; group < chunk.groups.length; group += 3) {
-    const [inCount, outCount, repeat] = chunk.groups.slice(group, group + 3);
-    for (let time = 0; time < repeat; time++) {
-      for (let i = 0; i < inCount; i++) {
-        for (let o = 0; o < outCount; o++) {
-          pairs.push([chunk.inputs[inputAt + i], chunk.outputs[outputAt + o]]);
-        }
-      }
-      inputAt += inCount;
-      outputAt += outCount;
-    }
-  }
-  return pairs;
+/**
+ * A step's packed item refs as (input, output) item id pairs, in order: each output with the inputs of
+ * its sample group, or with every input when the pairing is not known.
+ */
+export function provenancePairs(itemRefs: PackedItemRefs): [string, string][] {
+  const { inputs, outputs } = unpackItemRefs(itemRefs);
+  const groups = sampleGroupsOf(itemRefs);
+  const groupOfInput = (at: number) => groups?.inputs[at] ?? 0;
+  const outputsOfGroup = new Map<number, string[]>();
+  outputs.forEach((output, at) => {
+    const group = groups?.outputs[at] ?? 0;
+    const members = outputsOfGroup.get(group);
+    if (members) members.push(output);
+    else outputsOfGroup.set(group, [output]);
+  });
+  return inputs.flatMap((input, at) =>
+    (outputsOfGroup.get(groupOfInput(at)) ?? []).map((output): [string, string] => [input, output]),
+  );
 }

@@ -18,6 +18,8 @@ export const deferrableIndexes = [
   'run_steps_run_id_index',
   'lineage_edges_pkey',
   'lineage_edges_artifact_key_direction_index',
+  'lineage_edges_first_sample_group_index',
+  'lineage_edges_several_sample_groups_index',
 ] as const;
 
 /** What puts a build's deferred indexes back, as {@link deferIndexes} read them from the catalog. */

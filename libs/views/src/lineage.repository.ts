@@ -21,7 +21,9 @@ export interface LineageQuery {
   /**
    * Most artifacts plus steps returned, the starts included. Nearer nodes are kept first, by
    * distance in half-hops (the steps at depth d before the artifacts at depth d), then by id; a
-   * walk cut at N nodes is the first N nodes of the uncut walk.
+   * walk cut at N nodes is the first N nodes of the uncut walk. A step that paired its samples is
+   * walked one sample group at a time, and each group reached counts as a node toward this limit,
+   * though the answer lists the step once.
    */
   maxNodes: number;
   /** Walk only through steps of these namespaces (a reader's); absent: every namespace. */
@@ -45,8 +47,17 @@ export interface LineageGraph {
     operationVersion: string;
     depth: number;
     rank: number;
+    /**
+     * The sample groups of a step that paired its samples the walk went through (ascending), or
+     * null when it went through the whole step.
+     */
+    sampleGroups: number[] | null;
   }[];
-  /** Every visible data-flow edge among the returned nodes: `INPUT` artifact → step, `OUTPUT` step → artifact. */
+  /**
+   * Every visible data-flow edge among the returned nodes (`INPUT` artifact → step, `OUTPUT` step →
+   * artifact) that the walk could follow: of a step that paired its samples, only the edges of the
+   * sample groups the walk reached.
+   */
   edges: { stepId: string; artifactKey: string; direction: 'INPUT' | 'OUTPUT' }[];
   /** Whether nodes within maxDepth were left out because of maxNodes. */
   truncated: boolean;
@@ -87,6 +98,33 @@ const startKeys = (s: string, visible: (alias: string) => string, fromRun: boole
  */
 const nodeSet = (array: string) =>
   `(SELECT coalesce(jsonb_object_agg(member, true), '{}'::jsonb) FROM unnest(${array}) AS member)`;
+
+/**
+ * Steps that paired their inputs with their outputs (lineage_edges.sample_groups) are walked one
+ * sample group at a time, so that an item leads only to the items it was made from or into, not to
+ * every item of its step: the walk's node for group g of step S is `S#g` (step ids are UUIDs, so
+ * hold no `#`). A step met whole (an edge without groups, or a step already kept whole, such as a
+ * run's own) is walked whole.
+ */
+const stepNodesOf = (edge: string) =>
+  `CASE WHEN ${edge}.sample_groups IS NULL OR jsonb_exists(walk.kept, ${edge}.step_id) THEN ARRAY[${edge}.step_id]
+        ELSE array(SELECT ${edge}.step_id || '#' || g FROM unnest(${edge}.sample_groups) AS g) END`;
+
+/** A walk node's step, and its sample group (null: the whole step), as a one-row subquery. */
+const stepNode = (nodeId: string) =>
+  `(SELECT split_part(${nodeId}, '#', 1) COLLATE "C" AS step_id, nullif(split_part(${nodeId}, '#', 2), '')::int AS sample_group)`;
+
+/**
+ * An edge of the step in the sample group (or of the whole step), in the terms of the indexes of
+ * migration 0003: its first group, or its groups when it has several.
+ */
+const inGroupByIndex = (group: string, edge: string) =>
+  `(${edge}.sample_groups[1] = ${group} OR ${edge}.sample_groups[1] IS NULL
+    OR (cardinality(${edge}.sample_groups) > 1 AND ${group} = ANY(${edge}.sample_groups)))`;
+
+/** An edge of the step (`step`: the stepNode row) the walk may follow from that node. */
+const inGroup = (step: string, edge: string) =>
+  `(${step}.sample_group IS NULL OR ${edge}.sample_groups IS NULL OR ${step}.sample_group = ANY(${edge}.sample_groups))`;
 
 const statements = (s: string, visible: (alias: string) => string, fromRun: boolean) => ({
   /**
@@ -142,14 +180,23 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
                                      AS way (name, frontier, seen, artifact_side, step_side)
                               CROSS JOIN unnest(way.frontier) AS f (node_id)
                               CROSS JOIN LATERAL (
-                                (SELECT e.step_id AS node_id FROM ${s}.lineage_edges e
+                                (SELECT step.node_id FROM ${s}.lineage_edges e
+                                  CROSS JOIN LATERAL unnest(${stepNodesOf('e')}) AS step (node_id)
                                   WHERE walk.hops % 2 = 0 AND e.artifact_key = f.node_id AND e.direction = way.artifact_side
-                                    AND ${visible('e')} AND NOT jsonb_exists(way.seen, e.step_id)
+                                    AND ${visible('e')} AND NOT jsonb_exists(way.seen, step.node_id)
                                     AND ${inNamespaces(s, 'e.step_id')}
-                                  ORDER BY e.step_id LIMIT :cap::int + 1)
+                                  ORDER BY step.node_id LIMIT :cap::int + 1)
                                 UNION ALL
-                                (SELECT e.artifact_key FROM ${s}.lineage_edges e
-                                  WHERE walk.hops % 2 = 1 AND e.step_id = f.node_id AND e.direction = way.step_side
+                                (SELECT e.artifact_key FROM ${stepNode('f.node_id')} step
+                                   JOIN ${s}.lineage_edges e ON e.step_id = step.step_id
+                                  WHERE walk.hops % 2 = 1 AND step.sample_group IS NULL AND e.direction = way.step_side
+                                    AND ${visible('e')} AND NOT jsonb_exists(way.seen, e.artifact_key)
+                                  ORDER BY e.artifact_key LIMIT :cap::int + 1)
+                                UNION ALL
+                                (SELECT e.artifact_key FROM ${stepNode('f.node_id')} step
+                                   JOIN ${s}.lineage_edges e ON e.step_id = step.step_id
+                                  WHERE walk.hops % 2 = 1 AND step.sample_group IS NOT NULL AND e.direction = way.step_side
+                                    AND ${inGroupByIndex('step.sample_group', 'e')}
                                     AND ${visible('e')} AND NOT jsonb_exists(way.seen, e.artifact_key)
                                   ORDER BY e.artifact_key LIMIT :cap::int + 1)) candidate) found) c) next
           CROSS JOIN LATERAL (SELECT nodes, nodes[1:(:cap::int - walk.kept_count)] AS kept FROM (SELECT array(
@@ -163,8 +210,17 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
         UNION ALL
         SELECT walk.hops, n.node_id, n.position
           FROM walk, unnest(walk.level_kept) WITH ORDINALITY AS n (node_id, position)),
+      kept_steps AS (
+        SELECT kept.hops, kept.position, step.* FROM kept CROSS JOIN LATERAL ${stepNode('kept.node_id')} step
+         WHERE kept.hops < 0 OR kept.hops % 2 = 1),
+      -- A step reached through several of its sample groups is one node of the answer, where first reached.
       ranked AS (
-        SELECT kept.*, row_number() OVER (ORDER BY kept.hops, kept.position) - 1 AS rank FROM kept)
+        SELECT nodes.*, row_number() OVER (ORDER BY nodes.hops, nodes.position) - 1 AS rank
+          FROM (SELECT DISTINCT ON (node_id) * FROM (
+                  SELECT hops, node_id, position FROM kept WHERE hops >= 0 AND hops % 2 = 0
+                  UNION ALL
+                  SELECT hops, step_id, position FROM kept_steps) nodes
+                 ORDER BY node_id, hops, position) nodes)
     SELECT
       coalesce((SELECT bool_or(truncated) FROM walk), false) AS truncated,
       (SELECT coalesce(json_agg(json_build_object('artifactKey', a.artifact_key, 'kind', a.kind,
@@ -174,14 +230,17 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
         WHERE k.hops >= 0 AND k.hops % 2 = 0) AS artifacts,
       (SELECT coalesce(json_agg(json_build_object('stepId', t.step_id, 'runId', t.run_id,
                 'operationName', t.operation_name, 'operationVersion', t.operation_version,
-                'depth', greatest(1, (k.hops + 1) / 2), 'rank', k.rank)
+                'depth', greatest(1, (k.hops + 1) / 2), 'rank', k.rank,
+                'sampleGroups', (SELECT CASE WHEN bool_or(ks.sample_group IS NULL) THEN NULL
+                                             ELSE array_agg(DISTINCT ks.sample_group) END
+                                   FROM kept_steps ks WHERE ks.step_id = t.step_id))
                 ORDER BY k.rank), '[]'::json)
          FROM ranked k JOIN ${s}.run_steps t ON t.step_id = k.node_id WHERE k.hops < 0 OR k.hops % 2 = 1) AS steps,
       (SELECT coalesce(json_agg(json_build_object('stepId', e.step_id, 'artifactKey', e.artifact_key,
                 'direction', e.direction) ORDER BY e.step_id, e.direction, e.ordinal), '[]'::json)
          FROM ranked ka JOIN ${s}.lineage_edges e ON e.artifact_key = ka.node_id
         WHERE ka.hops >= 0 AND ka.hops % 2 = 0 AND ${visible('e')}
-          AND e.step_id IN (SELECT ks.node_id FROM ranked ks WHERE ks.hops < 0 OR ks.hops % 2 = 1)) AS edges`,
+          AND EXISTS (SELECT 1 FROM kept_steps ks WHERE ks.step_id = e.step_id AND ${inGroup('ks', 'e')})) AS edges`,
 });
 
 /** A run, or the artifact keys to start from. */

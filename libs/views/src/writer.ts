@@ -16,9 +16,13 @@ import { CopyTextWriter } from './copy-text';
 /**
  * How a row field reaches a column: as a field of `COPY … FROM STDIN` text format, or, for the
  * rows shared between batches, as one array parameter per column zipped back by `unnest`. Times are
- * epoch milliseconds in the rows and JSON is text.
+ * epoch milliseconds in the rows; JSON and integer lists (as array literals) are text.
  */
-type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision' | 'bytea' | 'jsonb' | 'epoch_millis';
+type ColumnType =
+  'text' | 'integer' | 'integer[]' | 'bigint' | 'double precision' | 'bytea' | 'jsonb' | 'epoch_millis';
+
+/** An integer list as an array literal: what an `integer[]` column's value is written as. */
+const integerArrayLiteral = (values: readonly number[]) => `{${values.join(',')}}`;
 
 interface Column<Row> {
   name: string;
@@ -211,6 +215,11 @@ const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K]
       column('artifact_key', 'text', (row) => row.artifactKey),
       column('run_id', 'text', (row) => row.runId),
       column('ordinal', 'integer', (row) => row.ordinal),
+      column(
+        'sample_groups',
+        'integer[]',
+        (row) => row.sampleGroups && integerArrayLiteral(row.sampleGroups),
+      ),
       ...positionColumns(),
     ],
   },
@@ -250,11 +259,16 @@ const tableWrites: { [K in keyof InsertedChanges]: TableWrite<InsertedChanges[K]
   },
 };
 
+/** Sent as text: unnest would flatten an array of arrays into one list of integers. */
 const parameterType = (type: ColumnType) =>
-  type === 'jsonb' ? 'text' : type === 'epoch_millis' ? 'bigint' : type;
+  type === 'jsonb' || type === 'integer[]' ? 'text' : type === 'epoch_millis' ? 'bigint' : type;
 
 const selectedValue = ({ name, type }: Column<never>) =>
-  type === 'jsonb' ? `${name}::jsonb` : type === 'epoch_millis' ? `to_timestamp(${name} / 1000.0)` : name;
+  type === 'jsonb' || type === 'integer[]'
+    ? `${name}::${type}`
+    : type === 'epoch_millis'
+      ? `to_timestamp(${name} / 1000.0)`
+      : name;
 
 /**
  * `INSERT INTO <schema>.<table> (c1, …) SELECT c1, … FROM unnest($1::t1[], …) AS input(c1, …)`:
@@ -276,6 +290,7 @@ function writeField(writer: CopyTextWriter, type: ColumnType, value: unknown, co
   switch (type) {
     case 'text':
     case 'jsonb':
+    case 'integer[]':
       return writer.text(value as string, column);
     case 'epoch_millis':
       return writer.timestamp(value as number, column);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArtifactRef, Author, Envelope, StrataEvent } from '@strata/contracts';
+import type { ArtifactRef, Author, Envelope, PackedItemRefs, StrataEvent } from '@strata/contracts';
 import { Topics } from '@strata/kafka';
 import type { PositionedEvent } from '@strata/projection';
 
@@ -126,6 +126,7 @@ export class History {
     inputs: ArtifactRef[],
     outputs: ArtifactRef[],
     parameters: unknown = {},
+    itemRefs: PackedItemRefs | null = null,
   ): string {
     const stepId = randomUUID();
     const envelope = this.envelope();
@@ -139,9 +140,9 @@ export class History {
         parameters: JSON.stringify(parameters),
         inputs,
         outputs,
-        itemRefs: null,
-        inputRecords: inputs.length,
-        outputRecords: outputs.length,
+        itemRefs,
+        inputRecords: inputs.length + (itemRefs?.inputCount ?? 0),
+        outputRecords: outputs.length + (itemRefs?.outputCount ?? 0),
         metrics: {},
         startedAt: envelope.eventTime - 500,
         endedAt: envelope.eventTime,

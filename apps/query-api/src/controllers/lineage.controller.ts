@@ -84,7 +84,10 @@ export class LineageController {
   })
   @ApiAsOfQuery()
   @ApiOkResponse({
-    description: '`{ itemId, steps: [{ step, run, depth }], truncated }`, nearest step first',
+    description:
+      '`{ itemId, steps: [{ step, run, depth }], truncated }`, nearest step first. Of a step that paired its ' +
+      'inputs with its outputs (per-sample provenance), only the samples upstream of the item are listed, ' +
+      'each input and output with its `sampleGroups`: an output was made from the inputs sharing a group with it.',
   })
   @ApiProblems('no such item at that point of the log')
   async provenance(

@@ -16,8 +16,24 @@ const walk = {
     { artifactKey: '["ITEM","raw",null]', kind: 'ITEM', artifactId: 'raw', version: null, depth: 2, rank: 4 },
   ],
   steps: [
-    { stepId: 'train', runId: 'r', operationName: 'train', operationVersion: '1', depth: 1, rank: 1 },
-    { stepId: 'featurize', runId: 'r', operationName: 'featurize', operationVersion: '1', depth: 2, rank: 3 },
+    {
+      stepId: 'train',
+      runId: 'r',
+      operationName: 'train',
+      operationVersion: '1',
+      depth: 1,
+      rank: 1,
+      sampleGroups: null,
+    },
+    {
+      stepId: 'featurize',
+      runId: 'r',
+      operationName: 'featurize',
+      operationVersion: '1',
+      depth: 2,
+      rank: 3,
+      sampleGroups: null,
+    },
   ],
   edges: [
     { stepId: 'featurize', artifactKey: '["ITEM","raw",null]', direction: 'INPUT' as const },

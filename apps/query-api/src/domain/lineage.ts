@@ -36,13 +36,27 @@ export interface Run {
   endedAt: string | null;
 }
 
+/**
+ * An input or output of a step. `sampleGroups`, when the step paired its inputs with its outputs: the
+ * sample groups the artifact is in; an output was made from the inputs that share a group with it.
+ */
+export interface StepArtifactRef extends ArtifactRef {
+  sampleGroups?: number[];
+}
+
+/** Whether `output` may have been made from `input` by their step: they share a sample group, or the step did not pair them. */
+export function madeFrom(output: StepArtifactRef, input: StepArtifactRef): boolean {
+  if (!output.sampleGroups || !input.sampleGroups) return true;
+  return output.sampleGroups.some((group) => input.sampleGroups!.includes(group));
+}
+
 export interface Step {
   stepId: string;
   runId: string;
   operation: { name: string; version: string };
   parameters: unknown;
-  inputs: ArtifactRef[];
-  outputs: ArtifactRef[];
+  inputs: StepArtifactRef[];
+  outputs: StepArtifactRef[];
   inputRecords: number | null;
   outputRecords: number | null;
   startedAt: string;

@@ -1,6 +1,14 @@
 import type { Author, Item, LabelNode } from './labels';
 import { canonicalJson } from './labels';
-import type { ArtifactRef, Release, Retraction, Review, Run, Step } from './lineage';
+import {
+  madeFrom,
+  type ArtifactRef,
+  type Release,
+  type Retraction,
+  type Review,
+  type Run,
+  type Step,
+} from './lineage';
 
 /**
  * W3C PROV-JSON (https://www.w3.org/submissions/prov-json/) of what the views know about some items,
@@ -203,7 +211,7 @@ export function buildProvDocument(facts: ProvenanceFacts): ProvDocumentJson {
     for (const output of step.outputs) {
       doc.record('entity', artifactEntityId(output), artifactAttributes(output));
       doc.relation('wasGeneratedBy', { 'prov:entity': artifactEntityId(output), 'prov:activity': activity });
-      for (const input of step.inputs) {
+      for (const input of step.inputs.filter((candidate) => madeFrom(output, candidate))) {
         doc.relation('wasDerivedFrom', {
           'prov:generatedEntity': artifactEntityId(output),
           'prov:usedEntity': artifactEntityId(input),

@@ -58,12 +58,19 @@ export class LineageService {
     depth: number,
   ): Promise<{ steps: ProvenanceStep[]; truncated: boolean }> {
     const start = await this.startOf(scope, node);
-    const walk = await this.lineage.graph(scope, start, 'upstream', depth, limits.provenanceNodes);
-    const graph = lineageGraphOf(formatNodeId(node), this.found(node, walk));
+    const walk = this.found(
+      node,
+      await this.lineage.graph(scope, start, 'upstream', depth, limits.provenanceNodes),
+    );
+    const graph = lineageGraphOf(formatNodeId(node), walk);
     const depthOf = new Map(
       graph.nodes.filter((n) => n.kind === 'step').map((n) => [n.id.slice('step:'.length), n.depth]),
     );
-    const steps = await this.prov.steps(scope, { stepIds: [...depthOf.keys()] }, limits.provenanceNodes);
+    // Of a step that paired its samples, the part the walk went through: the samples upstream of the node.
+    const parts = walk.steps
+      .filter((step) => depthOf.has(step.stepId))
+      .map(({ stepId, sampleGroups }) => ({ stepId, sampleGroups }));
+    const steps = await this.prov.steps(scope, { steps: parts }, limits.provenanceNodes);
     const runs = new Map(
       (await this.prov.runs(scope, [...new Set(steps.map((step) => step.runId))])).map((run) => [
         run.runId,

@@ -296,6 +296,8 @@ export interface PackedItemRefs {
   outputCount: number;
   /** The step wrote exactly the items it read, id for id and in order (it kept every sample and its item id, the common case of decoding, filtering nothing or enriching): outputIds is then empty, outputCount equals inputCount, and readers take the inputs as the outputs. */
   outputsAreInputs: boolean;
+  /** Which inputs made which outputs, run-length encoded in list order: triples (inCount, outCount, repeat), each meaning that, repeat times over, the next inCount input ids made the next outCount output ids (a sample group). A map of 1000 samples is [1, 1, 1000]; a dropped sample (1, 0, 1); a fan-out into k (1, k, 1); a sample without item ids (0, 0, 1). The triples cover inputCount and outputCount exactly. Empty: the pairing is not known, and every output is taken to come from every input. */
+  pairing: number[];
 }
 
 /** The event types, one per schemas/*.avsc. */

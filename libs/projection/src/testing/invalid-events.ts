@@ -37,6 +37,7 @@ export function everyInvalidCase() {
     .applyStep('run-1', 'step-1', [], [])
     .applyStep('run-1', 'step-1', [], []) // duplicate_step
     .applyStep('run-1', 'step-2', [], [], { ...packItemRefs(['a', 'b'], []), inputCount: 3 }) // malformed_item_refs
+    .applyStep('run-1', 'step-3', [], [], packItemRefs(['a', 'b'], ['c'], [1, 1, 2])) // malformed_item_refs
     .completeRun('run-1')
     .completeRun('run-1') // run_already_completed
     .freezeSnapshot('snap')
@@ -60,6 +61,7 @@ export function everyInvalidCase() {
     'unknown_run',
     'duplicate_run',
     'duplicate_step',
+    'malformed_item_refs',
     'malformed_item_refs',
     'run_already_completed',
     'duplicate_snapshot',

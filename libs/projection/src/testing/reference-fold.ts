@@ -172,5 +172,16 @@ function wellPacked(refs: PackedItemRefs): boolean {
   const outputsHold = refs.outputsAreInputs
     ? refs.outputIds.length === 0 && refs.outputCount === refs.inputCount
     : holds(refs.outputIds, refs.outputCount);
-  return holds(refs.inputIds, refs.inputCount) && outputsHold;
+  return holds(refs.inputIds, refs.inputCount) && outputsHold && pairingCovers(refs);
+}
+
+/** Unrolled, the pairing's triples give exactly the counts (or there is no pairing). */
+function pairingCovers({ pairing, inputCount, outputCount }: PackedItemRefs): boolean {
+  if (pairing.length === 0) return true;
+  const triples = Array.from({ length: pairing.length / 3 }, (_, at) => pairing.slice(3 * at, 3 * at + 3));
+  if (triples.length * 3 !== pairing.length) return false;
+  if (!triples.every(([inCount, outCount, repeat]) => inCount >= 0 && outCount >= 0 && repeat >= 1))
+    return false;
+  const sum = (side: 0 | 1) => triples.reduce((total, triple) => total + triple[side] * triple[2], 0);
+  return sum(0) === inputCount && sum(1) === outputCount;
 }
