@@ -116,8 +116,12 @@ function pairingProblem({ pairing, inputCount, outputCount }: PackedItemRefs): s
     return `must hold triples (inCount, outCount, repeat), but its length ${pairing.length} is not a multiple of 3`;
   let inputs = 0;
   let outputs = 0;
+  // Indexed, not destructured slices: this runs once per chunk on the producer's hot path, and a chunk
+  // whose samples change shape often holds hundreds of triples.
   for (let at = 0; at < pairing.length; at += 3) {
-    const [inCount, outCount, repeat] = pairing.slice(at, at + 3);
+    const inCount = pairing[at];
+    const outCount = pairing[at + 1];
+    const repeat = pairing[at + 2];
     if (!(inCount >= 0 && outCount >= 0)) return `triple ${at / 3} has a negative count`;
     if (!(repeat >= 1)) return `triple ${at / 3} must repeat at least once, got ${repeat}`;
     inputs += inCount * repeat;
@@ -142,8 +146,9 @@ export function sampleGroupsOf(refs: PackedItemRefs): { inputs: Int32Array; outp
   let inputAt = 0;
   let outputAt = 0;
   for (let at = 0; at < pairing.length; at += 3) {
-    const [inCount, outCount, repeat] = pairing.slice(at, at + 3);
-    for (let time = 0; time < repeat; time++, group++) {
+    const inCount = pairing[at];
+    const outCount = pairing[at + 1];
+    for (let time = 0; time < pairing[at + 2]; time++, group++) {
       inputs.fill(group, inputAt, (inputAt += inCount));
       outputs.fill(group, outputAt, (outputAt += outCount));
     }
