@@ -357,6 +357,18 @@ describe('the demo, projected by the projector, through the query API', () => {
       ].sort(),
     );
 
+    // The sample `strata demo` suggests walking from: its source item and the three chunks it went through.
+    const suggested = demo.completedRun.augmentedSample!;
+    const upstream = await json<{ nodes: { id: string; kind: string }[]; truncated: boolean }>(
+      `/v1/lineage?node=${encodeURIComponent(`artifact:item:${suggested}`)}&direction=upstream&depth=5`,
+    );
+    expect(upstream.truncated).toBe(false);
+    expect(upstream.nodes.filter((node) => node.kind === 'artifact').map((node) => node.id)).toEqual([
+      `artifact:item:${suggested}`,
+      `artifact:item:${suggested.slice(0, -':hflip'.length)}`,
+    ]);
+    expect(upstream.nodes.filter((node) => node.kind === 'step')).toHaveLength(3);
+
     // The source item was an output of the resize, dedupe and augment chunks that carried it.
     const provenance = await json<{
       steps: {

@@ -12,7 +12,8 @@ export interface DemoSummary {
   eventsByType: Record<string, number>;
   items: number;
   highlights: DemoHighlights;
-  completedRun: { runId: string; steps: number; outputRecords: number };
+  /** `augmentedSample`: the item id of one flipped copy the run made, to walk its lineage from. */
+  completedRun: { runId: string; steps: number; outputRecords: number; augmentedSample: string | undefined };
   failedRun: { runId: string; error: string };
 }
 
@@ -71,6 +72,7 @@ function publishCall(
 
 async function runPreprocessing(producer: StrataProducer, samples: DemoSample[], random: SeededRandom) {
   const scenes = samples.filter((sample) => sample.dataset === demoDatasets.scenes);
+  let augmentedSample: string | undefined;
   const result = await producer
     .pipeline<DemoSample>({
       runId: random.uuid(),
@@ -87,8 +89,15 @@ async function runPreprocessing(producer: StrataProducer, samples: DemoSample[],
       sample,
       { ...sample, itemId: `${sample.itemId}:hflip` },
     ])
-    .run(scenes);
-  return { runId: result.runId, steps: result.steps.length, outputRecords: result.outputRecords };
+    .run(scenes, (sample) => {
+      if (sample.itemId.endsWith(':hflip')) augmentedSample ??= sample.itemId;
+    });
+  return {
+    runId: result.runId,
+    steps: result.steps.length,
+    outputRecords: result.outputRecords,
+    augmentedSample,
+  };
 }
 
 async function runEmbedding(producer: StrataProducer, samples: DemoSample[], random: SeededRandom) {

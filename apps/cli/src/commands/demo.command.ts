@@ -102,6 +102,11 @@ export function describeSummary(summary: DemoSummary, api: string, dataDir: stri
     example('latest review rejected:', leavesOf(h.rejected)) +
     example('full label history:', h.consolidated && `/v1/items/${h.consolidated}/labels`) +
     example('lineage of the completed run:', `/v1/lineage?node=run:${summary.completedRun.runId}&depth=5`) +
+    example(
+      'what one augmented sample came from:',
+      summary.completedRun.augmentedSample &&
+        `/v1/lineage?node=artifact:item:${summary.completedRun.augmentedSample}&direction=upstream&depth=5`,
+    ) +
     example('lineage of the failed run:', `/v1/lineage?node=run:${summary.failedRun.runId}`) +
     example('training set (latest leaf):', '/v1/training-set?dataset=street-scenes&strategy=latest')
   );
