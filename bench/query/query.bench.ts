@@ -7,7 +7,9 @@
  * BENCH_CONNECTIONS (default 8), BENCH_EXPORT_RUNS (default 3), DATABASE_URL's server (default the
  * local one).
  *
- * 1. Leaves of one item and a depth-5 upstream lineage through HTTP (autocannon, keep-alive, the API
+ * 1. Leaves of one item, a depth-5 upstream lineage (a tree of files), and the depth-5 upstream
+ *    lineage of one augmented sample through a pipeline run that recorded per-sample provenance as
+ *    the SDK does (chunks of 1000 samples, paired), through HTTP (autocannon, keep-alive, the API
  *    in its own process) beside the exact statements the API ran for that request, replayed on a
  *    pool with the API pool's session settings (statement timeout, JIT off) and the same
  *    concurrency: p50, p99 and their ratio (target ≤ 2×).
@@ -19,6 +21,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { NestFactory } from '@nestjs/core';
+import { packItemRefs } from '@strata/contracts';
 import { quotedSchema } from '@strata/views';
 import { ApiKeyStore, ApiKeyVerifier } from '@strata/auth';
 import { visibilityOf } from '../../apps/query-api/src/domain/read-scope';
@@ -38,12 +41,16 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const lineageDepth = 5;
 const exportRuns = Number(process.env.BENCH_EXPORT_RUNS ?? 3);
 const schema = 'build_bench';
+const itemIdOf = (index: number) => `item-${String(index).padStart(7, '0')}`;
 
-/** Items with one to three labels each (every third item corrected), and a binary lineage tree. */
-function benchHistory(): { history: History; treeRoot: string } {
+/**
+ * Items with one to three labels each (every third item corrected), a binary lineage tree, and a
+ * run that resized, deduplicated and augmented every item with per-sample provenance.
+ */
+function benchHistory(): { history: History; treeRoot: string; augmentedSample: string } {
   const history = new History((itemId) => Number(itemId.slice(-1)) % 3);
   for (let index = 0; index < itemCount; index += 1) {
-    const itemId = `item-${String(index).padStart(7, '0')}`;
+    const itemId = itemIdOf(index);
     history.registerItem(itemId, { datasets: ['bench'], source: 'bench', license: 'CC0-1.0' });
     const first = history.createLabel(itemId, { class: index % 2 ? 'cat' : 'dog' });
     if (index % 3 === 0) history.correctLabel(itemId, [first], { class: 'bird' });
@@ -57,7 +64,22 @@ function benchHistory(): { history: History; treeRoot: string } {
     history.step(run, `make-${depth}`, inputs.map(fileRef), [fileRef(name)]);
   };
   build('root', 0);
-  return { history, treeRoot: 'root' };
+  // As the SDK records a pipeline: one step per chunk of 1000 samples, its ids packed and paired.
+  const preprocess = history.startRun('bench-preprocess', 'git:bench');
+  const stages: [string, (id: string) => string[], (id: string) => string[]][] = [
+    ['resize', (id) => [id], (id) => [`${id}/512`]],
+    ['dedupe', (id) => [`${id}/512`], (id) => [`${id}/dedup`]],
+    ['augment', (id) => [`${id}/dedup`], (id) => [`${id}/dedup`, `${id}/hflip`]],
+  ];
+  for (const [operation, inputsOf, outputsOf] of stages) {
+    for (let start = 0; start < itemCount; start += 1000) {
+      const ids = Array.from({ length: Math.min(1000, itemCount - start) }, (_, at) => itemIdOf(start + at));
+      const outputs = ids.flatMap(outputsOf);
+      const pairing = [1, outputs.length / ids.length, ids.length];
+      history.step(preprocess, operation, [], [], {}, packItemRefs(ids.flatMap(inputsOf), outputs, pairing));
+    }
+  }
+  return { history, treeRoot: 'root', augmentedSample: `${itemIdOf(Math.floor(itemCount / 3))}/hflip` };
 }
 
 /** The statements `action` runs through knex, in order, as pg text + values (the "same SQL"). */
@@ -101,7 +123,7 @@ async function main(): Promise<void> {
     console.log(`seeding ${itemCount} items…`);
     const started = performance.now();
     const seeder = await ViewsSeeder.createLive(database.knex, schema);
-    const { history, treeRoot } = benchHistory();
+    const { history, treeRoot, augmentedSample } = benchHistory();
     for (let start = 0; start < history.events.length; start += 10_000) {
       await seeder.apply(history.events.slice(start, start + 10_000));
     }
@@ -129,24 +151,35 @@ async function main(): Promise<void> {
       }),
       { logger: false },
     );
-    const itemId = `item-${String(Math.floor(itemCount / 2)).padStart(7, '0')}`;
-    const lineageRequest = {
-      node: { kind: 'artifact' as const, artifactKind: 'FILE' as const, id: treeRoot, version: null },
-      direction: 'upstream' as const,
-      depth: lineageDepth,
-      page: { skip: 0, limit: limits.lineageNodes.max },
-    };
+    const itemId = itemIdOf(Math.floor(itemCount / 2));
+    const upstreamOf = (artifactKind: 'FILE' | 'ITEM', id: string) => ({
+      request: {
+        node: { kind: 'artifact' as const, artifactKind, id, version: null },
+        direction: 'upstream' as const,
+        depth: lineageDepth,
+        page: { skip: 0, limit: limits.lineageNodes.max },
+      },
+      path: `${running.url}/v1/lineage?node=${encodeURIComponent(`artifact:${artifactKind.toLowerCase()}:${id}`)}&direction=upstream&depth=${lineageDepth}&limit=${limits.lineageNodes.max}`,
+    });
+    const walks = [
+      { name: 'depth-5 upstream lineage', ...upstreamOf('FILE', treeRoot) },
+      { name: 'depth-5 upstream lineage of one augmented sample', ...upstreamOf('ITEM', augmentedSample) },
+    ];
     const items = context.get(ItemsService);
     const lineage = context.get(LineageService);
     await items.leaves(scope, itemId); // warms the live-build cache, as a running API has it
     const leavesSql = await capturedStatements(database.knex, () => items.leaves(scope, itemId));
-    const lineageSql = await capturedStatements(database.knex, () => lineage.graph(scope, lineageRequest));
-    const graph = await lineage.graph(scope, lineageRequest);
+    console.log(`leaves request: ${leavesSql.length} statement(s)`);
+    const walkSql = [];
+    for (const walk of walks) {
+      const sql = await capturedStatements(database.knex, () => lineage.graph(scope, walk.request));
+      const graph = await lineage.graph(scope, walk.request);
+      walkSql.push({ ...walk, sql, nodes: graph.nodes.length });
+      console.log(
+        `${walk.name}: ${sql.length} statement(s), ${graph.nodes.length} nodes, ${graph.edges.length} edges`,
+      );
+    }
     await context.close();
-    console.log(
-      `leaves request: ${leavesSql.length} statement(s); depth-5 lineage: ${lineageSql.length} statement(s), ` +
-        `${graph.nodes.length} nodes, ${graph.edges.length} edges`,
-    );
 
     // The API's own session settings (statement timeout, JIT off), so the same SQL runs the same way.
     const pool = new Pool({
@@ -155,7 +188,6 @@ async function main(): Promise<void> {
     });
     try {
       const leavesPath = `${running.url}/v1/items/${itemId}/leaves`;
-      const lineagePath = `${running.url}/v1/lineage?node=artifact:file:${treeRoot}&direction=upstream&depth=${lineageDepth}&limit=${limits.lineageNodes.max}`;
       await httpLoad(leavesPath, connections, 2, withKey); // warm-up: JIT, pools, plans
       await sqlLoad(pool, leavesSql, connections, 2);
       report(
@@ -163,13 +195,15 @@ async function main(): Promise<void> {
         await httpLoad(leavesPath, connections, seconds, withKey),
         await sqlLoad(pool, leavesSql, connections, seconds),
       );
-      await httpLoad(lineagePath, connections, 2, withKey);
-      await sqlLoad(pool, lineageSql, connections, 2);
-      report(
-        `depth-5 upstream lineage (${graph.nodes.length} nodes; ${connections} connections, ${seconds} s each)`,
-        await httpLoad(lineagePath, connections, seconds, withKey),
-        await sqlLoad(pool, lineageSql, connections, seconds),
-      );
+      for (const walk of walkSql) {
+        await httpLoad(walk.path, connections, 2, withKey);
+        await sqlLoad(pool, walk.sql, connections, 2);
+        report(
+          `${walk.name} (${walk.nodes} nodes; ${connections} connections, ${seconds} s each)`,
+          await httpLoad(walk.path, connections, seconds, withKey),
+          await sqlLoad(pool, walk.sql, connections, seconds),
+        );
+      }
     } finally {
       await pool.end();
     }

@@ -77,7 +77,7 @@ describe('processed_events (idempotency by one index probe per event)', () => {
     expect(changes.deadLetters.map((deadLetter) => deadLetter.reason)).toEqual(['unknown_parent']);
     await knex.transaction((trx) => insertRowsRaw(trx, schema, changes));
 
-    expect(await createBuildSchema(knex, schema)).toEqual(['0002_processed_events']);
+    expect(await createBuildSchema(knex, schema)).toEqual(['0002_processed_events', '0004_artifact_lookup']);
     const { rows } = await knex.raw(`SELECT count(*)::int AS n FROM ${schema}.processed_events`);
     expect(rows[0].n).toBe(events.length);
 

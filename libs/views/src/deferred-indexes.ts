@@ -20,6 +20,7 @@ export const deferrableIndexes = [
   'lineage_edges_artifact_key_direction_index',
   'lineage_edges_first_sample_group_index',
   'lineage_edges_several_sample_groups_index',
+  'artifacts_kind_artifact_id_index',
 ] as const;
 
 /** What puts a build's deferred indexes back, as {@link deferIndexes} read them from the catalog. */
