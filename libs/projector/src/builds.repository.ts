@@ -113,6 +113,21 @@ export async function createBuild(
   return (await findBuild(knex, build.name))!;
 }
 
+/**
+ * Brings every finished build (live, complete or superseded) up to this version's view migrations,
+ * returning what each newly applied. Each build migrates on its own, so one made by an earlier
+ * version lacks what was added since, and readers and the live projector would fail on it. A build
+ * still `building` is left alone: its rebuild, made by the version that created it, owns the schema.
+ */
+export async function migrateBuilds(knex: Knex): Promise<{ build: string; applied: string[] }[]> {
+  const migrated: { build: string; applied: string[] }[] = [];
+  for (const build of await listBuilds(knex)) {
+    if (build.status === 'building') continue;
+    migrated.push({ build: build.name, applied: await createBuildSchema(knex, build.schemaName) });
+  }
+  return migrated;
+}
+
 /** Records that a build holds every event up to `target` (the resolved offset vector). */
 export async function completeBuild(knex: Knex, name: string, target: string): Promise<void> {
   await knex('strata.builds')

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ensureAdminKey } from '@strata/auth';
 import type { StrataConfig } from '@strata/config';
 import { loadEventSchemas, registerSchemas } from '@strata/contracts';
-import { createKnex, ensureDatabase, migrateLatest } from '@strata/database';
+import { createKnex, ensureDatabase } from '@strata/database';
 import { applyTopics, createKafka, readTopicsFile, Topics, withReplicationFactor } from '@strata/kafka';
 import { EmbeddedBroker } from '@strata/kafka-broker';
 import { createLogger } from '@strata/logging';
@@ -18,6 +18,7 @@ import { startProjector } from '../../../projector/src/start';
 import { startQueryApi } from '../../../query-api/src/start';
 import { configFrom, portNumber, withConnectionOptions, type OverrideFlags } from '../options';
 import { describeSummary, runDemo } from './demo.command';
+import { migrateAll } from './migrate.command';
 
 const topicsFile = path.join(__dirname, '../../../../infra/topics.yaml');
 
@@ -131,8 +132,7 @@ export function registerUp(program: Command): void {
       if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
       const knex = createKnex(config.databaseUrl, { logger });
       closers.push(() => knex.destroy());
-      const applied = await migrateLatest(knex);
-      logger.info({ applied }, 'migrations up to date');
+      await migrateAll(knex, logger);
 
       const { brokers, registryUrl } = await startEventLog(config, logger, closers);
       const { itemsEmpty } = await provisionTopics(brokers, logger);
