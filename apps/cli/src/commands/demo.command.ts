@@ -103,7 +103,7 @@ export function describeSummary(summary: DemoSummary, api: string, dataDir: stri
     example('full label history:', h.consolidated && `/v1/items/${h.consolidated}/labels`) +
     example('lineage of the completed run:', `/v1/lineage?node=run:${summary.completedRun.runId}&depth=5`) +
     example(
-      'what one augmented sample came from:',
+      'an augmented sample, upstream:',
       summary.completedRun.augmentedSample &&
         `/v1/lineage?node=artifact:item:${summary.completedRun.augmentedSample}&direction=upstream&depth=5`,
     ) +
