@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineageGraphOf } from './lineage';
+import { inputsMadeInto, lineageGraphOf } from './lineage';
 
 // Upstream of the model: model ← train ← features ← featurize ← raw, as the views' walk returns it.
 const walk = {
@@ -65,5 +65,34 @@ describe('lineageGraphOf', () => {
       { from: 'artifact:dataset:features@2', to: 'step:train' },
       { from: 'step:train', to: 'artifact:model:m@1' },
     ]);
+  });
+});
+
+describe('inputsMadeInto', () => {
+  const item = (id: string, sampleGroups?: number[]) => ({
+    kind: 'ITEM' as const,
+    id,
+    version: null,
+    ...(sampleGroups ? { sampleGroups } : {}),
+  });
+  const dataset = { kind: 'DATASET' as const, id: 'raw', version: null };
+
+  it("gives each output of a paired step the inputs of its groups and the whole step's, in input order", () => {
+    // a → a1; (b, c) → bc; d read twice (groups 2 and 3) → d1, d2; the dataset belongs to the whole step.
+    const inputsOf = inputsMadeInto({
+      inputs: [dataset, item('a', [0]), item('b', [1]), item('c', [1]), item('d', [2, 3])],
+    });
+    const ids = (output: ReturnType<typeof item>) => inputsOf(output).map((input) => input.id);
+    expect(ids(item('a1', [0]))).toEqual(['raw', 'a']);
+    expect(ids(item('bc', [1]))).toEqual(['raw', 'b', 'c']);
+    expect(ids(item('d2', [3]))).toEqual(['raw', 'd']);
+    expect(ids(item('made-of-both', [0, 1]))).toEqual(['raw', 'a', 'b', 'c']);
+    // An output of the whole step (no groups) was made from every input.
+    expect(ids(item('summary'))).toEqual(['raw', 'a', 'b', 'c', 'd']);
+  });
+
+  it('gives every input to every output of a step that did not pair them', () => {
+    const inputs = [dataset, item('a'), item('b')];
+    expect(inputsMadeInto({ inputs })(item('x'))).toEqual(inputs);
   });
 });

@@ -44,10 +44,28 @@ export interface StepArtifactRef extends ArtifactRef {
   sampleGroups?: number[];
 }
 
-/** Whether `output` may have been made from `input` by their step: they share a sample group, or the step did not pair them. */
-export function madeFrom(output: StepArtifactRef, input: StepArtifactRef): boolean {
-  if (!output.sampleGroups || !input.sampleGroups) return true;
-  return output.sampleGroups.some((group) => input.sampleGroups!.includes(group));
+/**
+ * For each output of a step, the inputs it was made from, in input order: those sharing a sample
+ * group with it and those of the whole step (no groups); every input for an output without groups.
+ * Indexed once per step: a step of 1000 paired samples is 1000 lookups, not 1000 × 1000 comparisons.
+ */
+export function inputsMadeInto(step: Pick<Step, 'inputs'>): (output: StepArtifactRef) => StepArtifactRef[] {
+  const wholeStep: number[] = [];
+  const byGroup = new Map<number, number[]>();
+  step.inputs.forEach((input, at) => {
+    if (!input.sampleGroups) wholeStep.push(at);
+    for (const group of input.sampleGroups ?? []) {
+      const inputs = byGroup.get(group);
+      if (inputs) inputs.push(at);
+      else byGroup.set(group, [at]);
+    }
+  });
+  return (output) => {
+    if (!output.sampleGroups) return step.inputs;
+    const made = new Set(wholeStep);
+    for (const group of output.sampleGroups) for (const at of byGroup.get(group) ?? []) made.add(at);
+    return [...made].sort((a, b) => a - b).map((at) => step.inputs[at]);
+  };
 }
 
 export interface Step {

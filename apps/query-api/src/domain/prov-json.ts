@@ -1,7 +1,7 @@
 import type { Author, Item, LabelNode } from './labels';
 import { canonicalJson } from './labels';
 import {
-  madeFrom,
+  inputsMadeInto,
   type ArtifactRef,
   type Release,
   type Retraction,
@@ -208,10 +208,11 @@ export function buildProvDocument(facts: ProvenanceFacts): ProvDocumentJson {
       doc.record('entity', artifactEntityId(input), artifactAttributes(input));
       doc.relation('used', { 'prov:activity': activity, 'prov:entity': artifactEntityId(input) });
     }
+    const inputsOf = inputsMadeInto(step);
     for (const output of step.outputs) {
       doc.record('entity', artifactEntityId(output), artifactAttributes(output));
       doc.relation('wasGeneratedBy', { 'prov:entity': artifactEntityId(output), 'prov:activity': activity });
-      for (const input of step.inputs.filter((candidate) => madeFrom(output, candidate))) {
+      for (const input of inputsOf(output)) {
         doc.relation('wasDerivedFrom', {
           'prov:generatedEntity': artifactEntityId(output),
           'prov:usedEntity': artifactEntityId(input),
