@@ -115,16 +115,13 @@ const stepNode = (nodeId: string) =>
   `(SELECT split_part(${nodeId}, '#', 1) COLLATE "C" AS step_id, nullif(split_part(${nodeId}, '#', 2), '')::int AS sample_group)`;
 
 /**
- * An edge of the step in the sample group (or of the whole step), in the terms of the indexes of
- * migration 0003: its first group, or its groups when it has several.
+ * An edge of the step in sample group `group`, or of the whole step. Written in the terms of the
+ * indexes of migration 0003 (its first group, or its groups when it has several), so the walk's hop
+ * from a group to its artifacts reads them by index.
  */
-const inGroupByIndex = (group: string, edge: string) =>
+const inSampleGroup = (group: string, edge: string) =>
   `(${edge}.sample_groups[1] = ${group} OR ${edge}.sample_groups[1] IS NULL
     OR (cardinality(${edge}.sample_groups) > 1 AND ${group} = ANY(${edge}.sample_groups)))`;
-
-/** An edge of the step (`step`: the stepNode row) the walk may follow from that node. */
-const inGroup = (step: string, edge: string) =>
-  `(${step}.sample_group IS NULL OR ${edge}.sample_groups IS NULL OR ${step}.sample_group = ANY(${edge}.sample_groups))`;
 
 const statements = (s: string, visible: (alias: string) => string, fromRun: boolean) => ({
   /**
@@ -196,7 +193,7 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
                                 (SELECT e.artifact_key FROM ${stepNode('f.node_id')} step
                                    JOIN ${s}.lineage_edges e ON e.step_id = step.step_id
                                   WHERE walk.hops % 2 = 1 AND step.sample_group IS NOT NULL AND e.direction = way.step_side
-                                    AND ${inGroupByIndex('step.sample_group', 'e')}
+                                    AND ${inSampleGroup('step.sample_group', 'e')}
                                     AND ${visible('e')} AND NOT jsonb_exists(way.seen, e.artifact_key)
                                   ORDER BY e.artifact_key LIMIT :cap::int + 1)) candidate) found) c) next
           CROSS JOIN LATERAL (SELECT nodes, nodes[1:(:cap::int - walk.kept_count)] AS kept FROM (SELECT array(
@@ -240,7 +237,8 @@ const statements = (s: string, visible: (alias: string) => string, fromRun: bool
                 'direction', e.direction) ORDER BY e.step_id, e.direction, e.ordinal), '[]'::json)
          FROM ranked ka JOIN ${s}.lineage_edges e ON e.artifact_key = ka.node_id
         WHERE ka.hops >= 0 AND ka.hops % 2 = 0 AND ${visible('e')}
-          AND EXISTS (SELECT 1 FROM kept_steps ks WHERE ks.step_id = e.step_id AND ${inGroup('ks', 'e')})) AS edges`,
+          AND EXISTS (SELECT 1 FROM kept_steps ks WHERE ks.step_id = e.step_id
+                         AND (ks.sample_group IS NULL OR ${inSampleGroup('ks.sample_group', 'e')}))) AS edges`,
 });
 
 /** A run, or the artifact keys to start from. */

@@ -62,14 +62,9 @@ export class LineageService {
       node,
       await this.lineage.graph(scope, start, 'upstream', depth, limits.provenanceNodes),
     );
-    const graph = lineageGraphOf(formatNodeId(node), walk);
-    const depthOf = new Map(
-      graph.nodes.filter((n) => n.kind === 'step').map((n) => [n.id.slice('step:'.length), n.depth]),
-    );
+    const depthOf = new Map(walk.steps.map((step) => [step.stepId, step.depth]));
     // Of a step that paired its samples, the part the walk went through: the samples upstream of the node.
-    const parts = walk.steps
-      .filter((step) => depthOf.has(step.stepId))
-      .map(({ stepId, sampleGroups }) => ({ stepId, sampleGroups }));
+    const parts = walk.steps.map(({ stepId, sampleGroups }) => ({ stepId, sampleGroups }));
     const steps = await this.prov.steps(scope, { steps: parts }, limits.provenanceNodes);
     const runs = new Map(
       (await this.prov.runs(scope, [...new Set(steps.map((step) => step.runId))])).map((run) => [
@@ -81,7 +76,7 @@ export class LineageService {
       steps: steps
         .map((step) => ({ depth: depthOf.get(step.stepId) ?? 0, step, run: runs.get(step.runId) ?? null }))
         .sort((a, b) => a.depth - b.depth || (a.step.endedAt < b.step.endedAt ? 1 : -1)),
-      truncated: graph.truncated,
+      truncated: walk.truncated,
     };
   }
 
