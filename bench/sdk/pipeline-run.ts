@@ -5,13 +5,14 @@
  *
  * Argument: one JSON object ({@link RunRequest}). Prints one JSON line ({@link RunResult}).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { connectStrataProducer, Pipeline, type RunRecorder, type StrataProducer } from '@strata/sdk';
+import { connectStrataProducer, type RunRecorder, type StrataProducer } from '@strata/sdk';
+import { runWorkload, type Workload } from './workloads';
 
 export interface RunRequest {
   samples: number;
-  bodyBytes: number;
+  workload: Workload;
   provenance: boolean;
   /** `stub`: a recorder that only counts events; `producer`: the real SDK producer. */
   recorder: 'stub' | 'producer';
@@ -30,21 +31,6 @@ export interface RunResult {
 /** Samples of the warm-up run, so the measured run times compiled code. */
 const warmUpSamples = 20_000;
 
-interface Sample {
-  itemId: string;
-  body: Buffer;
-}
-
-/** The per-sample work of every step: hashing the body, a stand-in for decoding or tokenising. */
-function work(body: Buffer): Buffer {
-  return createHash('sha256').update(body).digest();
-}
-
-function* source(count: number, bodyBytes: number): Iterable<Sample> {
-  const body = Buffer.alloc(bodyBytes, 7);
-  for (let index = 0; index < count; index++) yield { itemId: `item-${index}`, body };
-}
-
 /** A RunRecorder that only counts events: no validation, no Avro, no Kafka. */
 function countingRecorder(): RunRecorder {
   const ack = { eventId: '', topic: '', partition: 0, offset: '0' };
@@ -60,21 +46,10 @@ function countingRecorder(): RunRecorder {
   };
 }
 
-/** map (new item id) → filter (keeps all, same id) → flatMap (one output, same id), each hashing the body. */
-async function runPipeline(recorder: RunRecorder, request: RunRequest, samples: number): Promise<RunResult> {
+async function measure(recorder: RunRecorder, request: RunRequest, samples: number): Promise<RunResult> {
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
-  const run = await Pipeline.start<Sample>(recorder, { job: 'bench', provenance: request.provenance })
-    .map('hash', (sample) => {
-      work(sample.body);
-      return { itemId: `${sample.itemId}:h`, body: sample.body };
-    })
-    .filter('keep', (sample) => work(sample.body)[0] !== 256)
-    .flatMap('expand', (sample) => {
-      work(sample.body);
-      return [sample];
-    })
-    .run(source(samples, request.bodyBytes));
+  const run = await runWorkload(request.workload, recorder, request.provenance, samples);
   const cpu = process.cpuUsage(cpuStart);
   return {
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -97,8 +72,8 @@ async function main(): Promise<void> {
   }
   try {
     const recorder = producer ?? countingRecorder();
-    await runPipeline(recorder, request, warmUpSamples);
-    const result = await runPipeline(recorder, request, request.samples);
+    await measure(recorder, request, warmUpSamples);
+    const result = await measure(recorder, request, request.samples);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await producer?.close();

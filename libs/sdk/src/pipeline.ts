@@ -11,8 +11,8 @@ export interface ProvenanceOptions {
   itemIdOf?: ItemIdOf;
   /**
    * Item references per provenance event (inputs + outputs). Default 2000. Larger chunks cost the
-   * producer less (fewer records and produce requests) but make lineage coarser: the views link every
-   * output of a chunk to every input of it, so a walk upstream from one item fans out to its chunk.
+   * producer less (fewer records and produce requests); lineage is exact at any size, since each chunk
+   * carries its pairing. The limit bounds an event's size and what a step holds in memory.
    */
   maxRefsPerEvent?: number;
   /**
