@@ -138,8 +138,9 @@ function baselineSpread(cpuMs: number[]): number {
 
 /**
  * Met or not, and the lightest step the cost would be 3 % of if it were a fixed price per sample and
- * step. It is not quite (the text workload's own steps run slower while the producer is active,
- * libs/sdk/README.md), so this is an extrapolation to hold against a pipeline's own steps, not a promise.
+ * step. It is not quite (in some processes that record provenance the text workload's own steps run
+ * slower, libs/sdk/README.md), so this is an extrapolation to hold against a pipeline's own steps, not
+ * a promise.
  */
 function verdict({ percent, nsPerSampleStep }: { percent: number; nsPerSampleStep: number }): string {
   const met = percent <= 3 ? 'met' : 'NOT met';
