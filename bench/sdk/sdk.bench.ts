@@ -39,7 +39,7 @@ import { ensureStrataTopics } from '../../test/sdk/support/topics';
 import { startGateway } from '../../apps/gateway/src/start';
 import { median } from '../statistics';
 import type { RunRequest, RunResult } from './pipeline-run';
-import { describeWorkload, type Workload } from './workloads';
+import { describeWorkload, isJudged, type Workload } from './workloads';
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -114,7 +114,6 @@ async function compare(
     `${Math.min(...runs.map((run) => run.cpuMs)).toFixed(0)}–${Math.max(...runs.map((run) => run.cpuMs)).toFixed(0)} ms`;
   const cpu = overheadOf('cpuMs');
   const spreadPercent = baselineSpread(pairs.map((pair) => pair.without.cpuMs));
-  const judged = request.workload.kind === 'text';
   console.log(
     `${label}, ${describeWorkload(request.workload)}, ${pairs[0].withCapture.provenanceEvents} provenance events, ` +
       `${rounds} rounds (CPU time without ${spread(pairs.map((pair) => pair.without))}, with ${spread(pairs.map((pair) => pair.withCapture))}):\n` +
@@ -122,7 +121,7 @@ async function compare(
       `  ${describe('wall time', 'wallMs')}\n` +
       `  baseline run-to-run spread ±${spreadPercent.toFixed(1)} % (median absolute deviation of its CPU times)` +
       `${Math.abs(cpu.percent) < spreadPercent ? ': the overhead is within it, not resolved by these rounds' : ''}\n` +
-      `  → ${judged ? 'target ≤ 3 % (median CPU overhead)' : 'diagnostic, not judged'}: ${verdict(cpu)}`,
+      `  → ${isJudged(request.workload) ? 'target ≤ 3 % (median CPU overhead)' : 'diagnostic, not judged'}: ${verdict(cpu)}`,
   );
   return cpu;
 }
@@ -238,7 +237,7 @@ async function main(): Promise<void> {
           { recorder: 'producer', brokers: broker.brokers, registryUrl: broker.registryUrl, gzip, workload },
         );
         summary.push(
-          `  ${workload.kind === 'text' ? 'JUDGED ' : 'diagnostic '}${describeWorkload(workload)}, ${described}: ` +
+          `  ${isJudged(workload) ? 'JUDGED ' : 'diagnostic '}${describeWorkload(workload)}, ${described}: ` +
             `${overhead.percent.toFixed(2)} % (${overhead.nsPerSampleStep.toFixed(0)} ns per sample per step) → ${verdict(overhead)}`,
         );
       }

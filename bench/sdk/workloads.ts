@@ -18,6 +18,11 @@ import { Pipeline, type PipelineRun, type ProvenanceOptions, type RunRecorder } 
 
 export type Workload = { kind: 'text' } | { kind: 'hash'; bodyBytes: number };
 
+/** The workload the 3 % target is judged on; the others are diagnostics. */
+export function isJudged(workload: Workload): boolean {
+  return workload.kind === 'text';
+}
+
 export function describeWorkload(workload: Workload): string {
   return workload.kind === 'text'
     ? 'text pipeline (normalise → quality filter → tokenise into windows, ≈ 1 KiB documents)'
@@ -103,11 +108,14 @@ function documentText(seedOf: number): string {
   return words.join('  ');
 }
 
+/** How every line starts, its item id following up to the next quote. */
+const linePrefix = '{"id":"';
+
 /** JSON lines as a reader of a .jsonl file would yield them. */
 function* textSource(count: number): Iterable<string> {
   const texts = Array.from({ length: distinctTexts }, (_, at) => JSON.stringify(documentText(at)));
   for (let index = 0; index < count; index++) {
-    yield `{"id":"doc-${index}","text":${texts[index % distinctTexts]}}`;
+    yield `${linePrefix}doc-${index}","text":${texts[index % distinctTexts]}}`;
   }
 }
 
@@ -153,7 +161,9 @@ function tokenise({ itemId, text }: Document): { itemId: string; tokens: Int32Ar
 /** The source yields raw lines: their item id is read from the line, as a pipeline's `itemIdOf` would. */
 const textProvenance: ProvenanceOptions = {
   itemIdOf: (sample) => {
-    if (typeof sample === 'string') return sample.slice(7, sample.indexOf('"', 7));
+    if (typeof sample === 'string') {
+      return sample.slice(linePrefix.length, sample.indexOf('"', linePrefix.length));
+    }
     return (sample as { itemId: string }).itemId;
   },
 };

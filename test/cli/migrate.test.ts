@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
-import { createKnex, migrateLatest } from '@strata/database';
+import { createKnex, migrateLatest, type Migration } from '@strata/database';
 import { completeBuild, createBuild, type Build } from '@strata/projector';
 import { createTestDatabase, runCli, type TestDatabase } from '@strata/testing';
 import { sampleGroupsMigration } from '../../libs/views/src/migrations/0003_sample_groups';
@@ -19,15 +19,20 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** Takes the view migrations `later` (newest first) back out of a build, as if made before them. */
+async function withoutMigrations(build: Build, later: ((schemaName: string) => Migration)[]): Promise<void> {
+  for (const migration of later) {
+    const undone = migration(build.schemaName);
+    await undone.down(knex);
+    await knex.withSchema(build.schemaName).table('knex_migrations').where({ name: undone.name }).delete();
+  }
+}
+
 /** A finished build as an earlier version left it: without the view migrations added since 0002. */
 async function buildOfAnEarlierVersion(name: string): Promise<Build> {
   const build = await createBuild(knex, { name, target: 'latest' });
   await completeBuild(knex, name, 'latest');
-  for (const migration of [artifactLookupMigration, sampleGroupsMigration]) {
-    const later = migration(build.schemaName);
-    await later.down(knex);
-    await knex.withSchema(build.schemaName).table('knex_migrations').where({ name: later.name }).delete();
-  }
+  await withoutMigrations(build, [artifactLookupMigration, sampleGroupsMigration]);
   return build;
 }
 
@@ -47,12 +52,7 @@ describe('strata migrate', () => {
   it("brings every finished build up to this version's view migrations, and leaves one being built alone", async () => {
     const older = await buildOfAnEarlierVersion('older');
     const building = await createBuild(knex, { name: 'in_progress', target: 'latest' });
-    await artifactLookupMigration(building.schemaName).down(knex);
-    await knex
-      .withSchema(building.schemaName)
-      .table('knex_migrations')
-      .where({ name: '0004_artifact_lookup' })
-      .delete();
+    await withoutMigrations(building, [artifactLookupMigration]);
 
     const { code, stderr } = await runCli(['migrate'], { DATABASE_URL: database.url });
     expect(code).toBe(0);
